@@ -1,0 +1,110 @@
+"""Every error newsgraph raises, in one tree.
+
+::
+
+    NewsgraphError                      base of everything below (E000)
+    ├── ConfigError                     bad setting, file or flag (E010)
+    ├── InputError                      one source document can't be read (E100)
+    │   ├── UnreadableError             missing, permission, I/O failure (E101)
+    │   ├── BinaryInputError            not text (NUL bytes, control chars) (E102)
+    │   ├── EmptyInputError             nothing but whitespace (E103)
+    │   ├── OversizedInputError         more text than max_text_bytes (E104)
+    │   ├── EncodingError               not valid in any plausible encoding (E105)
+    │   ├── LanguageError               not in a supported language (E106)
+    │   ├── MalformedRecordError        a JSONL line / WARC record is broken (E107)
+    │   └── UnsupportedFormatError      no reader for this kind of file (E108)
+    ├── FetchError                      a URL could not be fetched (E200)
+    │   └── BlockedURLError             refused by policy (private address, robots) (E201)
+    ├── StageError                      a stage failed on one document (E300)
+    ├── StoreError                      the database can't be used (E400)
+    │   └── SchemaVersionError          database written by a newer newsgraph (E401)
+    ├── QueryError                      a read-side query is invalid (E500)
+    └── EvalError                       an evaluation file is malformed (E600)
+
+Each class has a ``code``; messages are rendered as ``"[E104] file.txt: ..."`` so
+that users can search for them. Per-document errors (``InputError``,
+``StageError``) never stop a batch: the pipeline records them as skipped.
+"""
+
+from __future__ import annotations
+
+
+class NewsgraphError(Exception):
+    code = "E000"
+
+    def __init__(self, message: str, *, origin: str | None = None) -> None:
+        self.origin = origin
+        self.message = message
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        where = f"{self.origin}: " if self.origin else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class ConfigError(NewsgraphError):
+    code = "E010"
+
+
+class InputError(NewsgraphError):
+    code = "E100"
+
+
+class UnreadableError(InputError):
+    code = "E101"
+
+
+class BinaryInputError(InputError):
+    code = "E102"
+
+
+class EmptyInputError(InputError):
+    code = "E103"
+
+
+class OversizedInputError(InputError):
+    code = "E104"
+
+
+class EncodingError(InputError):
+    code = "E105"
+
+
+class LanguageError(InputError):
+    code = "E106"
+
+
+class MalformedRecordError(InputError):
+    code = "E107"
+
+
+class UnsupportedFormatError(InputError):
+    code = "E108"
+
+
+class FetchError(NewsgraphError):
+    code = "E200"
+
+
+class BlockedURLError(FetchError):
+    code = "E201"
+
+
+class StageError(NewsgraphError):
+    code = "E300"
+
+
+class StoreError(NewsgraphError):
+    code = "E400"
+
+
+class SchemaVersionError(StoreError):
+    code = "E401"
+
+
+class QueryError(NewsgraphError):
+    code = "E500"
+
+
+class EvalError(NewsgraphError):
+    code = "E600"

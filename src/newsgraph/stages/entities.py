@@ -1,0 +1,200 @@
+"""Named entities: spaCy NER, repaired and grouped into one entity per real-world referent.
+
+1. Before the statistical NER, an entity ruler marks countries and IGOs by
+   their curated names (``lexicon``), so the small model cannot swallow them
+   into longer spans ("Syria Staffan de Mistura"). After it, a second ruler
+   adds capitals and IGO short forms the model missed.
+2. A repair pass fixes what the small model gets wrong in news patterns:
+   ``TITLE [for|of PLACE] Firstname Lastname`` is a person, whatever label
+   the name got ("UN Special Envoy for Syria Staffan de Mistura").
+3. Mentions are clustered per document under one canonical name: a surname
+   or first name links to the full name that contains it ("Assad" ->
+   "Bashar al-Assad"), curated short forms to their long form ("UN" ->
+   "United Nations"), and an acronym to the name it abbreviates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from .. import lexicon
+from ..model import Article, Entity, Mention
+from .base import Stage
+
+SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+# Country names that are also common given names or words: left to the model.
+AMBIGUOUS = frozenset({"Jordan", "Chad", "Georgia", "Niger", "Guinea", "Israel", "Turkey", "China", "Mali"})
+NAME_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "bin", "ibn", "al", "el", "le", "la", "abu", "dos", "das", "ter"})
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_ABBREV_WORD = re.compile(r"[A-Z]")
+
+
+def clean_mention(text: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"^(?:the|The)\s+", "", text)
+    return _POSSESSIVE.sub("", text).strip(" -–—,.;:\"“”'‘’()")
+
+
+def name_words(name: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-‐]+", name) if w]
+
+
+def acronym(name: str) -> str:
+    return "".join(w[0] for w in name_words(name) if w[0].isupper())
+
+
+class Entities(Stage):
+    name = "entities"
+    requires = ("doc",)
+    assigns = ("entities",)
+
+    def configure_nlp(self, nlp: Any) -> None:
+        before: list[dict[str, Any]] = []
+        after: list[dict[str, Any]] = []
+        for form, entry in lexicon.names().items():
+            pattern = {"label": entry.label, "pattern": form, "id": entry.canonical}
+            if entry.kb_id.startswith("iso3166") and form not in AMBIGUOUS:
+                before.append(pattern)
+            elif entry.kb_id.startswith("igo") and (form.isupper() or len(form.split()) > 1):
+                before.append(pattern)
+            else:
+                after.append(pattern)
+        if "newsgraph_ruler_before" not in nlp.pipe_names:
+            ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_before", before="ner")
+            ruler.add_patterns(before)
+        if "newsgraph_ruler_after" not in nlp.pipe_names:
+            ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_after", after="ner")
+            ruler.add_patterns(after)
+
+    def process(self, article: Article) -> Article:
+        doc = article.doc
+        spans = repair(doc)
+        article.entities = cluster(spans)
+        article.scratch["entity_of_span"] = {
+            (m.start, m.end): e.name for e in article.entities for m in e.mentions
+        }
+        return article
+
+
+def _is_name_token(tok: Any) -> bool:
+    return tok.is_title or tok.lower_ in NAME_PARTICLES or (tok.text in {"-", "‐"} and tok.i > 0)
+
+
+def repair(doc: Any) -> list[tuple[int, int, str, str, str | None]]:
+    """Entity spans as (start_char, end_char, text, label, canonical) after the title repair."""
+    ents = [e for e in doc.ents if e.label_ not in SKIP_LABELS]
+    titles = lexicon.titles()
+    people: list[tuple[int, int]] = []  # token ranges forced to PERSON
+    for tok in doc:
+        if tok.lower_ not in titles or tok.i + 1 >= len(doc):
+            continue
+        j = tok.i + 1
+        # skip "for|of|to PLACE" and further title words: "Envoy for Syria", "Minister of Foreign Affairs"
+        while j < len(doc):
+            t = doc[j]
+            if t.lower_ in titles:
+                j += 1
+            elif t.lower_ in {"for", "of", "to", "on"} and j + 1 < len(doc) and doc[j + 1].is_title:
+                k = j + 1
+                if doc[k].ent_type_ in {"GPE", "ORG", "LOC", "NORP"} and doc[k].ent_iob_ == "B" and doc[k].ent_id_:
+                    # a curated place or IGO: skip the whole entity
+                    while k < len(doc) and doc[k].ent_iob_ == "I" or k == j + 1:
+                        k += 1
+                    j = k
+                else:
+                    break
+            else:
+                break
+        start = j
+        while j < len(doc) and _is_name_token(doc[j]) and not doc[j].ent_id_ and doc[j].pos_ in {"PROPN", "ADP", "PUNCT", "X", "NOUN"}:
+            j += 1
+        while j > start and not doc[j - 1].is_title:
+            j -= 1
+        capitalised = sum(1 for t in doc[start:j] if t.is_title)
+        if capitalised >= 2 and j - start <= 6 and all(s != start for s, _ in people):
+            people.append((start, j))
+    out: list[tuple[int, int, str, str, str | None]] = []
+    covered: set[int] = set()
+    for s, e in people:
+        span = doc[s:e]
+        out.append((span.start_char, span.end_char, span.text, "PERSON", None))
+        covered.update(range(s, e))
+    for ent in ents:
+        if any(i in covered for i in range(ent.start, ent.end)):
+            continue
+        out.append((ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_ or None))
+    out.sort()
+    return out
+
+
+def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
+    """Group entity mentions under canonical names."""
+    groups: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    person_names: list[str] = []
+    pending: list[tuple[int, int, str, str, str]] = []
+    for start, end, text, label, canonical in spans:
+        surface = clean_mention(text)
+        if not surface or not any(c.isalpha() for c in surface):
+            continue
+        entry = lexicon.lookup(canonical or surface) if label != "PERSON" else None
+        if entry is not None:
+            name = entry.canonical
+            label = entry.label if label not in {"LOC", "FAC"} or entry.label == "ORG" else label
+        else:
+            name = surface
+        # trim the mention span to the cleaned surface form
+        offset = text.find(surface)
+        if offset > 0:
+            start += offset
+        end = start + len(surface) if offset >= 0 else end
+        pending.append((start, end, surface, label, name))
+        if label == "PERSON":
+            person_names.append(name)
+    full_people = sorted({n for n in person_names if len(name_words(n)) >= 2}, key=lambda n: -len(n))
+    by_acronym = {acronym(n): n for _, _, _, lbl, n in pending if lbl == "ORG" and len(name_words(n)) >= 2}
+    for start, end, surface, label, name in pending:
+        if label == "PERSON" and len(name_words(name)) == 1:
+            name = _link_person(name, full_people)
+        elif label == "PERSON":
+            name = _link_person(name, full_people)
+        elif label == "ORG" and surface.isupper() and surface in by_acronym:
+            name = by_acronym[surface]
+        groups[name].append((start, end, surface, label))
+    entities: list[Entity] = []
+    for name, mentions in groups.items():
+        labels = Counter(lbl for *_, lbl in mentions)
+        label = "PERSON" if labels.get("PERSON", 0) and labels["PERSON"] >= max(labels.values()) / 2 else labels.most_common(1)[0][0]
+        entry = lexicon.lookup(name) if label != "PERSON" else None
+        entities.append(
+            Entity(
+                name=name,
+                type=label,
+                kb_id=entry.kb_id if entry else None,
+                mentions=[Mention(s, e, t) for s, e, t, _ in sorted(mentions)],
+            )
+        )
+    entities.sort(key=lambda e: (-len(e.mentions), e.mentions[0].start))
+    return entities
+
+
+def _link_person(name: str, full_people: list[str]) -> str:
+    """The longest full name in the document that this name is part of."""
+    words = name_words(name)
+    if not words:
+        return name
+    lowered = [w.lower() for w in words]
+    for full in full_people:
+        fw = [w.lower() for w in name_words(full)]
+        if len(fw) <= len(lowered):
+            continue
+        # surname(s): the mention is the tail of the full name ("Assad", "de Mistura")
+        if fw[-len(lowered):] == lowered:
+            return full
+        # first name alone, or first + last ("Barack Obama" in "Barack Hussein Obama")
+        if len(lowered) == 1 and fw[0] == lowered[0]:
+            return full
+        if len(lowered) >= 2 and fw[0] == lowered[0] and fw[-1] == lowered[-1]:
+            return full
+    return name

@@ -1,0 +1,186 @@
+"""DuckDB persistence: one file, the schema in ``schema.sql``, Parquet export.
+
+Writes are per batch and atomic: a document's row and all its derived rows
+(entities, mentions, quotes, places, events, ...) are replaced together in one
+transaction, so re-ingesting after a pipeline change never leaves a mix, and a
+process killed mid-run loses at most the batch in flight. A document already
+stored with the same content and pipeline version is skipped, which makes
+re-runs idempotent and lets an interrupted run resume.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import SchemaVersionError, StoreError
+from ..model import Article
+from .rows import DERIVED, rows_for
+
+SCHEMA_VERSION = 1
+
+
+def schema_sql() -> str:
+    return resources.files("newsgraph").joinpath("store/schema.sql").read_text(encoding="utf-8")
+
+
+class Store:
+    """A newsgraph database. ``Store(path)`` creates it if needed; ``read_only`` for readers."""
+
+    def __init__(self, path: str | Path = "newsgraph.duckdb", *, read_only: bool = False) -> None:
+        import duckdb
+
+        self.path = str(path)
+        self.read_only = read_only
+        self._lock = threading.RLock()
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError("no such database (run `newsgraph ingest` first)", origin=self.path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database: {exc}", origin=self.path) from exc
+        self._check_version()
+
+    # -- schema ---------------------------------------------------------------
+    def _stored_version(self) -> int | None:
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()
+        if not has_meta or not has_meta[0]:
+            return None
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _check_version(self) -> None:
+        stored = self._stored_version()
+        if stored is not None and stored > SCHEMA_VERSION:
+            from .. import __version__
+
+            raise SchemaVersionError(
+                f"database schema version {stored} was written by a newer newsgraph; "
+                f"this is newsgraph {__version__} (schema {SCHEMA_VERSION}): upgrade newsgraph to read it",
+                origin=self.path,
+            )
+        if self.read_only:
+            return
+        if stored is None or stored < SCHEMA_VERSION:
+            with self.transaction():
+                self.con.execute(schema_sql())
+                self.con.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------
+    def stored_versions(self, ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """``{id: (content_hash, pipeline_version)}`` of those ids already stored."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        with self._lock:
+            rows = self.con.execute(
+                "SELECT id, content_hash, pipeline_version FROM documents WHERE id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def write(self, articles: list[Article], pipeline_version: str) -> int:
+        """Store (or replace) documents and all their derived rows in one transaction."""
+        if not articles:
+            return 0
+        import pyarrow as pa
+
+        unique = list({a.id: a for a in articles}.values())
+        now = datetime.now(UTC).replace(tzinfo=None)
+        tables: dict[str, list[dict[str, Any]]] = {"documents": []}
+        for article in unique:
+            tables["documents"].append(document_row(article, pipeline_version, now))
+            for table, rows in rows_for(article).items():
+                tables.setdefault(table, []).extend(rows)
+        ids = [a.id for a in unique]
+        with self.transaction() as con:
+            for table in (*DERIVED, "documents"):
+                key = "id" if table == "documents" else "doc_id"
+                con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [ids])
+            for table, rows in tables.items():
+                if rows:
+                    arrow = pa.Table.from_pylist(rows)  # noqa: F841 - read by name below
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+        return len(unique)
+
+    # -- reading --------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with self._lock:
+            for table in ("documents", *DERIVED):
+                row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+                out[table] = int(row[0]) if row else 0
+        return out
+
+    def export_parquet(self, folder: str | Path) -> list[Path]:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        with self._lock:
+            for table in ("documents", *DERIVED):
+                target = folder / f"{table}.parquet"
+                self.con.execute(f"COPY {table} TO '{target.as_posix()}' (FORMAT parquet)")
+                written.append(target)
+        return written
+
+
+def published_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
+    return m.group(1) if m else None
+
+
+def document_row(article: Article, pipeline_version: str, now: datetime) -> dict[str, Any]:
+    rec = article.to_record()
+    return {
+        "id": article.id,
+        "url": article.url,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published,
+        "published_date": published_date(article.published),
+        "modified": article.modified,
+        "language": article.language,
+        "authors": json.dumps(article.authors),
+        "text": article.text,
+        "origin": article.origin,
+        "metadata": json.dumps(article.metadata, default=str),
+        "captions": json.dumps(rec["captions"]),
+        "boilerplate": json.dumps(article.boilerplate),
+        "gaps": json.dumps(rec["gaps"]),
+        "tone": article.tone,
+        "content_hash": article.content_hash,
+        "pipeline_version": pipeline_version,
+        "ingested_at": now,
+    }

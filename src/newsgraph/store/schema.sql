@@ -1,0 +1,124 @@
+-- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
+-- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
+-- older store upgrades it in place.
+-- schema_version: 1
+
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS documents (
+    id               VARCHAR PRIMARY KEY,
+    url              VARCHAR,
+    source           VARCHAR,
+    title            VARCHAR,
+    published        VARCHAR,   -- ISO-8601 as precise as known
+    published_date   DATE,      -- for range queries
+    modified         VARCHAR,
+    language         VARCHAR,
+    authors          JSON,
+    text             VARCHAR NOT NULL,
+    origin           VARCHAR,
+    metadata         JSON,
+    captions         JSON,
+    boilerplate      JSON,
+    gaps             JSON,
+    tone             DOUBLE,
+    content_hash     VARCHAR NOT NULL,
+    pipeline_version VARCHAR NOT NULL,
+    ingested_at      TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id   VARCHAR NOT NULL,
+    entity   INTEGER NOT NULL,   -- index within the document
+    name     VARCHAR NOT NULL,
+    type     VARCHAR NOT NULL,
+    kb_id    VARCHAR,
+    mentions INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, entity)
+);
+
+CREATE TABLE IF NOT EXISTS mentions (
+    doc_id  VARCHAR NOT NULL,
+    entity  INTEGER NOT NULL,
+    start   INTEGER NOT NULL,
+    "end"   INTEGER NOT NULL,
+    text    VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quotes (
+    doc_id       VARCHAR NOT NULL,
+    quote        INTEGER NOT NULL,
+    speaker      VARCHAR,
+    speaker_start INTEGER,
+    speaker_end  INTEGER,
+    cue_start    INTEGER,
+    cue_end      INTEGER,
+    start        INTEGER NOT NULL,
+    "end"        INTEGER NOT NULL,
+    kind         VARCHAR NOT NULL,
+    content      VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS places (
+    doc_id    VARCHAR NOT NULL,
+    place     INTEGER NOT NULL,
+    name      VARCHAR NOT NULL,
+    geonameid BIGINT,
+    lat       DOUBLE,
+    lon       DOUBLE,
+    country   VARCHAR,
+    feature   VARCHAR,
+    role      VARCHAR,
+    mentions  INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS place_mentions (
+    doc_id VARCHAR NOT NULL,
+    place  INTEGER NOT NULL,
+    start  INTEGER NOT NULL,
+    "end"  INTEGER NOT NULL,
+    text   VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS events (
+    doc_id      VARCHAR NOT NULL,
+    event       INTEGER NOT NULL,
+    code        VARCHAR NOT NULL,
+    cameo       VARCHAR,
+    source      VARCHAR,
+    source_name VARCHAR,
+    target      VARCHAR,
+    target_name VARCHAR,
+    mode        VARCHAR,
+    factuality  VARCHAR NOT NULL,
+    date        VARCHAR,
+    place       VARCHAR,
+    goldstein   DOUBLE,
+    quad_class  INTEGER,
+    reported_by VARCHAR,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS counts (
+    doc_id    VARCHAR NOT NULL,
+    count     INTEGER NOT NULL,
+    type      VARCHAR NOT NULL,
+    number    BIGINT NOT NULL,
+    qualifier VARCHAR,
+    object    VARCHAR,
+    place     VARCHAR,
+    start     INTEGER NOT NULL,
+    "end"     INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS dates (
+    doc_id VARCHAR NOT NULL,
+    text   VARCHAR NOT NULL,
+    start  INTEGER NOT NULL,
+    "end"  INTEGER NOT NULL,
+    value  VARCHAR NOT NULL
+);
