@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from .query import Graph
 
 
-def open(db: str = "newsgraph.duckdb", **kwargs: Any) -> Graph:  # noqa: A001 - the public name
+def open(db: str = "newsgraph.duckdb", **kwargs: Any) -> Graph:
     """Open a newsgraph store for reading (see :class:`newsgraph.query.Graph`)."""
     from .query import Graph
 

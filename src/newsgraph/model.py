@@ -198,8 +198,7 @@ class Article:
             for q in rec.get("quotes") or []
         ]
         art.places = [
-            Place(**{**p, "mentions": [Mention(**m) for m in p.get("mentions") or []]})
-            for p in rec.get("places") or []
+            Place(**{**p, "mentions": [Mention(**m) for m in p.get("mentions") or []]}) for p in rec.get("places") or []
         ]
         art.events = [
             Event(**{**e, "evidence": tup(e["evidence"]), "trigger": tup(e.get("trigger"))})

@@ -92,7 +92,7 @@ class Pipeline:
                 done = stage.process_batch(batch)  # type: ignore[arg-type]
                 for i, article in zip(live, done, strict=True):
                     results[i] = article
-            except Exception:  # noqa: BLE001 - retry one by one to isolate the bad document
+            except Exception:
                 for i in live:
                     results[i] = self._one(stage, results[i])  # type: ignore[arg-type]
         for r in results:
@@ -105,7 +105,7 @@ class Pipeline:
             return stage.process_batch([article])[0]
         except NewsgraphError as exc:
             return Skipped(article.origin or article.id, exc.message, exc.code)
-        except Exception as exc:  # noqa: BLE001 - a bad document never stops a batch
+        except Exception as exc:
             log.debug("stage %s failed on %s", stage.name, article.origin, exc_info=True)
             err = StageError(f"stage {stage.name} failed: {type(exc).__name__}: {exc}", origin=article.origin)
             return Skipped(article.origin or article.id, err.message, err.code)

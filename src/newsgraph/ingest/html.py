@@ -39,7 +39,11 @@ def extract(html: str, url: str | None = None) -> Extracted:
         return Extracted(body="")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     authors = [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
-    tags = [t.strip() for t in (data.get("tags") or data.get("categories") or "").split(",") if t and t.strip()] if isinstance(data.get("tags") or "", str) else list(data.get("tags") or [])
+    tags = (
+        [t.strip() for t in (data.get("tags") or data.get("categories") or "").split(",") if t and t.strip()]
+        if isinstance(data.get("tags") or "", str)
+        else list(data.get("tags") or [])
+    )
     return Extracted(
         body=data.get("text") or "",
         title=data.get("title"),

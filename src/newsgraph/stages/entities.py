@@ -26,7 +26,30 @@ from .base import Stage
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Country names that are also common given names or words: left to the model.
 AMBIGUOUS = frozenset({"Jordan", "Chad", "Georgia", "Niger", "Guinea", "Israel", "Turkey", "China", "Mali"})
-NAME_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "van", "von", "der", "den", "bin", "ibn", "al", "el", "le", "la", "abu", "dos", "das", "ter"})
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "del",
+        "della",
+        "di",
+        "du",
+        "van",
+        "von",
+        "der",
+        "den",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "le",
+        "la",
+        "abu",
+        "dos",
+        "das",
+        "ter",
+    }
+)
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _ABBREV_WORD = re.compile(r"[A-Z]")
 
@@ -55,9 +78,9 @@ class Entities(Stage):
         after: list[dict[str, Any]] = []
         for form, entry in lexicon.names().items():
             pattern = {"label": entry.label, "pattern": form, "id": entry.canonical}
-            if entry.kb_id.startswith("iso3166") and form not in AMBIGUOUS:
-                before.append(pattern)
-            elif entry.kb_id.startswith("igo") and (form.isupper() or len(form.split()) > 1):
+            if (entry.kb_id.startswith("iso3166") and form not in AMBIGUOUS) or (
+                entry.kb_id.startswith("igo") and (form.isupper() or len(form.split()) > 1)
+            ):
                 before.append(pattern)
             else:
                 after.append(pattern)
@@ -72,9 +95,7 @@ class Entities(Stage):
         doc = article.doc
         spans = repair(doc)
         article.entities = cluster(spans)
-        article.scratch["entity_of_span"] = {
-            (m.start, m.end): e.name for e in article.entities for m in e.mentions
-        }
+        article.scratch["entity_of_span"] = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
         return article
 
 
@@ -100,7 +121,7 @@ def repair(doc: Any) -> list[tuple[int, int, str, str, str | None]]:
                 k = j + 1
                 if doc[k].ent_type_ in {"GPE", "ORG", "LOC", "NORP"} and doc[k].ent_iob_ == "B" and doc[k].ent_id_:
                     # a curated place or IGO: skip the whole entity
-                    while k < len(doc) and doc[k].ent_iob_ == "I" or k == j + 1:
+                    while (k < len(doc) and doc[k].ent_iob_ == "I") or k == j + 1:
                         k += 1
                     j = k
                 else:
@@ -108,7 +129,12 @@ def repair(doc: Any) -> list[tuple[int, int, str, str, str | None]]:
             else:
                 break
         start = j
-        while j < len(doc) and _is_name_token(doc[j]) and not doc[j].ent_id_ and doc[j].pos_ in {"PROPN", "ADP", "PUNCT", "X", "NOUN"}:
+        while (
+            j < len(doc)
+            and _is_name_token(doc[j])
+            and not doc[j].ent_id_
+            and doc[j].pos_ in {"PROPN", "ADP", "PUNCT", "X", "NOUN"}
+        ):
             j += 1
         while j > start and not doc[j - 1].is_title:
             j -= 1
@@ -155,9 +181,7 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
     full_people = sorted({n for n in person_names if len(name_words(n)) >= 2}, key=lambda n: -len(n))
     by_acronym = {acronym(n): n for _, _, _, lbl, n in pending if lbl == "ORG" and len(name_words(n)) >= 2}
     for start, end, surface, label, name in pending:
-        if label == "PERSON" and len(name_words(name)) == 1:
-            name = _link_person(name, full_people)
-        elif label == "PERSON":
+        if (label == "PERSON" and len(name_words(name)) == 1) or label == "PERSON":
             name = _link_person(name, full_people)
         elif label == "ORG" and surface.isupper() and surface in by_acronym:
             name = by_acronym[surface]
@@ -165,7 +189,11 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
     entities: list[Entity] = []
     for name, mentions in groups.items():
         labels = Counter(lbl for *_, lbl in mentions)
-        label = "PERSON" if labels.get("PERSON", 0) and labels["PERSON"] >= max(labels.values()) / 2 else labels.most_common(1)[0][0]
+        label = (
+            "PERSON"
+            if labels.get("PERSON", 0) and labels["PERSON"] >= max(labels.values()) / 2
+            else labels.most_common(1)[0][0]
+        )
         entry = lexicon.lookup(name) if label != "PERSON" else None
         entities.append(
             Entity(
@@ -190,7 +218,7 @@ def _link_person(name: str, full_people: list[str]) -> str:
         if len(fw) <= len(lowered):
             continue
         # surname(s): the mention is the tail of the full name ("Assad", "de Mistura")
-        if fw[-len(lowered):] == lowered:
+        if fw[-len(lowered) :] == lowered:
             return full
         # first name alone, or first + last ("Barack Obama" in "Barack Hussein Obama")
         if len(lowered) == 1 and fw[0] == lowered[0]:

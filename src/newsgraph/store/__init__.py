@@ -73,9 +73,7 @@ class Store:
         if stored is None or stored < SCHEMA_VERSION:
             with self.transaction():
                 self.con.execute(schema_sql())
-                self.con.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-                )
+                self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @contextmanager
     def transaction(self) -> Iterator[Any]:

