@@ -49,6 +49,13 @@ class Graph:
             [*([type] if type else []), limit],
         )
 
+    def record(self, doc_id: str) -> dict[str, Any] | None:
+        """The full document record (RECORD.md) of one stored document."""
+        import json
+
+        rows = self._rows("SELECT record FROM documents WHERE id = ?", [doc_id])
+        return json.loads(rows[0]["record"]) if rows and rows[0]["record"] else None
+
     def sql(self, statement: str, limit: int = 1000) -> list[dict[str, Any]]:
         """Run one read-only SELECT (or WITH ... SELECT) statement."""
         import duckdb

@@ -178,6 +178,7 @@ def document_row(article: Article, pipeline_version: str, now: datetime) -> dict
         "boilerplate": json.dumps(article.boilerplate),
         "gaps": json.dumps(rec["gaps"]),
         "tone": article.tone,
+        "record": json.dumps(rec, ensure_ascii=False, default=str),
         "content_hash": article.content_hash,
         "pipeline_version": pipeline_version,
         "ingested_at": now,

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS documents (
     boilerplate      JSON,
     gaps             JSON,
     tone             DOUBLE,
+    record           JSON,      -- the full document record (RECORD.md), as analyze --json prints it
     content_hash     VARCHAR NOT NULL,
     pipeline_version VARCHAR NOT NULL,
     ingested_at      TIMESTAMP NOT NULL
