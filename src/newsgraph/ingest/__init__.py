@@ -62,17 +62,18 @@ def read_html_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
 
 
 def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
-    try:
-        if path.name.endswith(".gz"):
-            import gzip
+    import gzip
+    from typing import BinaryIO
 
-            fh = gzip.open(path, "rb")
-        else:
-            fh = path.open("rb")
+    try:
+        fh: BinaryIO = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
     except OSError as exc:
         raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=str(path)) from exc
     with fh:
-        yield from jsonl.read_lines(fh, str(path), max_bytes)
+        try:
+            yield from jsonl.read_lines(fh, str(path), max_bytes)
+        except (OSError, EOFError) as exc:
+            raise UnreadableError(f"read failed part-way: {exc}", origin=str(path)) from exc
 
 
 READERS: dict[str, Reader] = {

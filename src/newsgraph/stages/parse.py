@@ -20,7 +20,7 @@ class Parse(Stage):
     def setup(self) -> None:
         # A fresh copy per pipeline is not needed: components are added once per process.
         self.nlp = load_spacy(self.settings.spacy_model, self.settings.max_text_bytes)
-        configured = getattr(self.nlp, "_newsgraph_configured", set())
+        configured: set[str] = getattr(self.nlp, "_newsgraph_configured", set())
         for stage in self.others:
             if stage.name not in configured:
                 stage.configure_nlp(self.nlp)

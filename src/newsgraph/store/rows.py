@@ -11,7 +11,8 @@ Rows = list[dict[str, Any]]
 
 
 def entity_rows(a: Article) -> dict[str, Rows]:
-    entities, mentions = [], []
+    entities: Rows = []
+    mentions: Rows = []
     for i, e in enumerate(a.entities):
         entities.append(
             {"doc_id": a.id, "entity": i, "name": e.name, "type": e.type, "kb_id": e.kb_id, "mentions": len(e.mentions)}
@@ -44,7 +45,8 @@ def quote_rows(a: Article) -> dict[str, Rows]:
 
 
 def place_rows(a: Article) -> dict[str, Rows]:
-    places, mentions = [], []
+    places: Rows = []
+    mentions: Rows = []
     for i, p in enumerate(a.places):
         places.append(
             {

@@ -1,0 +1,152 @@
+"""Throughput of the whole newsgraph pipeline against plain spaCy, on the same texts.
+
+    python bench/throughput.py --docs 500 [--workers 2] [--source samples/ecbplus.jsonl]
+
+Each measurement runs in a fresh child process so that peak memory is its own:
+1. plain spaCy: ``nlp.pipe`` over the texts in one process (the baseline);
+2. newsgraph: every registered stage, through the local executor with N worker
+   processes, writing to a temporary DuckDB store (the ``ingest`` job).
+
+Times include loading the models (spaCy in the baseline; every worker's models
+for newsgraph), and are also given without it ("steady"). Prints docs/s for
+both, their ratio, and peak RSS of the main process and of each worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load_texts(source: Path, n: int) -> list[dict[str, str]]:
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    out = []
+    for i in range(n):
+        row = rows[i % len(rows)]
+        out.append({"id": f"{row.get('id', i)}-{i}", "text": row["text"]})
+    return out
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def child_spacy(args: argparse.Namespace) -> dict[str, float]:
+    from newsgraph import config
+    from newsgraph.nlp import load_spacy
+
+    texts = [r["text"] for r in load_texts(Path(args.source), args.docs)]
+    started = time.perf_counter()
+    nlp = load_spacy(config.load().spacy_model)
+    loaded = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    done = time.perf_counter()
+    return {"seconds": done - started, "steady_seconds": done - loaded, "peak_mb": peak_mb(resource.RUSAGE_SELF)}
+
+
+def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
+    from newsgraph import config, jobs
+    from newsgraph.model import Article
+    from newsgraph.store import Store
+
+    rows = load_texts(Path(args.source), args.docs)
+    settings = config.load(workers=args.workers)
+    first: list[float] = []
+
+    def progress(_item: object) -> None:
+        if not first:
+            first.append(time.perf_counter())
+
+    with tempfile.TemporaryDirectory() as tmp:
+        started = time.perf_counter()
+        with Store(Path(tmp) / "bench.duckdb") as store:
+            articles = (Article(id=r["id"], text=r["text"], origin=f"bench:{i}") for i, r in enumerate(rows))
+            summary = jobs.ingest_articles(articles, settings, store, progress=progress)
+        done = time.perf_counter()
+    # "steady": from the first finished document on, scaled back to all documents
+    steady = (done - first[0]) * args.docs / max(1, args.docs - settings.batch_size) if first else done - started
+    return {
+        "seconds": done - started,
+        "steady_seconds": steady,
+        "stored": summary.stored,
+        "skipped": len(summary.skipped),
+        "peak_mb": peak_mb(resource.RUSAGE_SELF),
+        "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN),
+    }
+
+
+def run_child(mode: str, args: argparse.Namespace) -> dict[str, float]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        mode,
+        "--docs",
+        str(args.docs),
+        "--workers",
+        str(args.workers),
+        "--source",
+        str(args.source),
+    ]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--source", default=str(ROOT / "samples" / "ecbplus.jsonl"))
+    parser.add_argument("--child", choices=("spacy", "pipeline"))
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        result = child_spacy(args) if args.child == "spacy" else child_pipeline(args)
+        print(json.dumps(result))
+        return
+    texts = load_texts(Path(args.source), args.docs)
+    chars = sum(len(t["text"]) for t in texts) / len(texts)
+    spacy_r = run_child("spacy", args)
+    pipe_r = run_child("pipeline", args)
+    report = {
+        "docs": args.docs,
+        "mean_chars": round(chars),
+        "workers": args.workers,
+        "spacy_docs_per_s": args.docs / spacy_r["seconds"],
+        "pipeline_docs_per_s": args.docs / pipe_r["seconds"],
+        "ratio": spacy_r["seconds"] / pipe_r["seconds"],
+        "spacy_steady_docs_per_s": args.docs / spacy_r["steady_seconds"],
+        "pipeline_steady_docs_per_s": args.docs / pipe_r["steady_seconds"],
+        "steady_ratio": spacy_r["steady_seconds"] / pipe_r["steady_seconds"],
+        "spacy_peak_mb": spacy_r["peak_mb"],
+        "pipeline_main_peak_mb": pipe_r["peak_mb"],
+        "pipeline_worker_peak_mb": pipe_r["worker_peak_mb"],
+        "stored": pipe_r["stored"],
+        "skipped": pipe_r["skipped"],
+    }
+    if args.json:
+        print(json.dumps(report))
+        return
+    print(f"{args.docs} documents, {report['mean_chars']} characters on average, {args.workers} workers")
+    print(
+        f"plain spaCy (1 process)  {report['spacy_docs_per_s']:7.1f} docs/s   steady {report['spacy_steady_docs_per_s']:7.1f}"
+        f"   peak {report['spacy_peak_mb']:.0f} MB"
+    )
+    print(
+        f"newsgraph pipeline       {report['pipeline_docs_per_s']:7.1f} docs/s   steady {report['pipeline_steady_docs_per_s']:7.1f}"
+        f"   peak main {report['pipeline_main_peak_mb']:.0f} MB, per worker {report['pipeline_worker_peak_mb']:.0f} MB"
+    )
+    print(f"ratio pipeline/spaCy     {report['ratio']:.2f}x (with model loading), {report['steady_ratio']:.2f}x steady")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""Run the pipeline on Apache Spark, for corpora that outgrow one machine.
+
+Batches of Articles are distributed as an RDD; each Spark Python worker builds
+the pipeline once (per process, cached in a module global) and runs
+``Pipeline.run`` over its batches, so the code path is exactly the local
+executor's. Results come back to the driver in input order, one window of
+batches at a time, so the driver's memory stays bounded however long the
+input stream is and the store is written as results arrive.
+
+The Spark master comes from ``NEWSGRAPH_SPARK_MASTER`` (default ``local[*]``),
+or an active SparkSession is reused.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from ..config import Settings
+from ..errors import ConfigError
+from ..model import Article, Skipped
+from . import Item, batched
+
+_PIPELINES: dict[str, Any] = {}
+WINDOW = 64  # batches per Spark job
+
+
+def _pipeline(settings: Settings) -> Any:
+    key = repr(settings)
+    if key not in _PIPELINES:
+        from ..pipeline import Pipeline
+
+        pipeline = Pipeline(settings)
+        pipeline.setup()
+        _PIPELINES[key] = pipeline
+    return _PIPELINES[key]
+
+
+def _run_partition(
+    settings: Settings, batches: Iterable[tuple[int, list[Article]]]
+) -> Iterator[tuple[int, list[Article | Skipped]]]:
+    pipeline = _pipeline(settings)
+    for index, batch in batches:
+        yield index, pipeline.run(batch)
+
+
+def session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError(
+            "the spark executor needs PySpark: pip install 'newsgraph[spark]'", origin="executor"
+        ) from exc
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    master = os.environ.get("NEWSGRAPH_SPARK_MASTER", "local[*]")
+    # workers must run the interpreter that has newsgraph and its models installed
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    return (
+        SparkSession.builder.master(master)
+        .appName("newsgraph")
+        .config("spark.ui.enabled", "false")
+        .config("spark.python.worker.reuse", "true")
+        .getOrCreate()
+    )
+
+
+def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
+    settings = settings.with_(workers=1)  # Spark owns the parallelism
+    sc = session().sparkContext
+    window: list[tuple[int, list[Item]]] = []
+    for index, batch in enumerate(batched(items, settings.batch_size)):
+        window.append((index, batch))
+        if len(window) >= WINDOW:
+            yield from _window(sc, settings, window)
+            window = []
+    if window:
+        yield from _window(sc, settings, window)
+
+
+def _window(sc: Any, settings: Settings, window: list[tuple[int, list[Item]]]) -> Iterator[Item]:
+    work = [(i, [a for a in batch if isinstance(a, Article)]) for i, batch in window]
+    rdd = sc.parallelize([w for w in work if w[1]], numSlices=max(1, min(len(work), sc.defaultParallelism)))
+    done = dict(rdd.mapPartitions(lambda part: _run_partition(settings, part)).collect())
+    for index, batch in window:
+        results = iter(done.get(index, []))
+        for item in batch:
+            yield next(results) if isinstance(item, Article) else item

@@ -1,0 +1,116 @@
+"""The pipeline and the entities stage on real text."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import FIXTURES
+from newsgraph import config, ingest
+from newsgraph.errors import ConfigError
+from newsgraph.model import Article, Skipped
+from newsgraph.pipeline import Pipeline
+from newsgraph.stages import STAGES
+from newsgraph.stages.base import Stage
+
+
+def analyze(pipeline: Pipeline, text: str) -> Article:
+    return pipeline.analyze(Article(id="t", text=text))
+
+
+def entity(art: Article, name: str):  # type: ignore[no-untyped-def]
+    found = [e for e in art.entities if e.name == name]
+    assert found, f"{name} not in {[e.name for e in art.entities]}"
+    return found[0]
+
+
+def test_every_span_points_at_its_text(pipeline: Pipeline) -> None:
+    art = pipeline.analyze(next(i for i in ingest.read([FIXTURES / "spine" / "dateline.txt"])))
+    assert art.entities
+    for e in art.entities:
+        for m in e.mentions:
+            assert art.text[m.start : m.end] == m.text
+
+
+def test_clean_removes_boilerplate_and_dateline(pipeline: Pipeline) -> None:
+    art = pipeline.analyze(next(i for i in ingest.read([FIXTURES / "spine" / "dateline.txt"])))
+    assert "Share this article" not in art.text and "Follow us" not in art.text
+    assert "March 3, 2015" not in art.text
+    assert art.boilerplate == ["Share this article", "Follow us on Twitter"]
+
+
+def test_surnames_join_full_names(pipeline: Pipeline) -> None:
+    art = analyze(
+        pipeline,
+        "Syrian President Bashar al-Assad met envoys in Damascus. Assad said the talks were useful. "
+        "German Chancellor Angela Merkel welcomed the news, and Merkel called for calm.",
+    )
+    assert {m.text for m in entity(art, "Bashar al-Assad").mentions} == {"Bashar al-Assad", "Assad"}
+    assert {m.text for m in entity(art, "Angela Merkel").mentions} == {"Angela Merkel", "Merkel"}
+    assert entity(art, "Angela Merkel").type == "PERSON"
+
+
+def test_title_office_name_gives_a_person(pipeline: Pipeline) -> None:
+    art = analyze(
+        pipeline,
+        "According to UN Special Envoy for Libya Ghassan Salame, the talks will resume. "
+        "EU foreign policy chief Federica Mogherini said the union would help.",
+    )
+    assert entity(art, "Ghassan Salame").type == "PERSON"
+    assert entity(art, "Federica Mogherini").type == "PERSON"
+    assert entity(art, "United Nations").type == "ORG"
+    assert entity(art, "Libya").type == "GPE"
+    assert not any("Libya Ghassan" in e.name for e in art.entities)
+
+
+def test_short_forms_get_canonical_names(pipeline: Pipeline) -> None:
+    art = analyze(pipeline, "The US and the UK asked NATO and the UN to act before the G20 meets in Osaka.")
+    us = entity(art, "United States")
+    assert us.type == "GPE" and us.kb_id == "iso3166:US"
+    assert entity(art, "United Kingdom").kb_id == "iso3166:GB"
+    assert entity(art, "NATO").type == "ORG"
+    assert entity(art, "United Nations").kb_id == "igo:IGOUNO"
+
+
+def test_non_english_document_is_skipped(pipeline: Pipeline) -> None:
+    art = next(i for i in ingest.read([FIXTURES / "spine" / "german.txt"]))
+    result = pipeline.run([art])[0]
+    assert isinstance(result, Skipped) and result.code == "E106" and "'de'" in result.reason
+
+
+def test_failing_stage_skips_one_document_not_the_batch(settings: config.Settings) -> None:
+    class Fragile(Stage):
+        name = "fragile"
+        requires = ("text",)
+        assigns = ()
+
+        def process(self, article: Article) -> Article:
+            if "poison" in article.text:
+                raise ValueError("cannot handle poison")
+            return article
+
+    p = Pipeline(settings, stages=[*[s for s in STAGES if s.name in {"clean"}], Fragile])
+    results = p.run(
+        [Article(id="1", text="fine text"), Article(id="2", text="poison text"), Article(id="3", text="ok")]
+    )
+    assert [type(r).__name__ for r in results] == ["Article", "Skipped", "Article"]
+    assert isinstance(results[1], Skipped) and results[1].code == "E300" and "poison" in results[1].reason
+
+
+def test_stage_order_is_checked(settings: config.Settings) -> None:
+    from newsgraph.stages.entities import Entities
+
+    with pytest.raises(ConfigError, match="requires doc"):
+        Pipeline(settings, stages=[Entities])
+
+
+def test_unknown_stage_name_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="unknown stage"):
+        Pipeline(config.load(stages=("parse", "nonsense")))
+
+
+def test_record_roundtrip(pipeline: Pipeline) -> None:
+    art = analyze(pipeline, "Vladimir Putin met Barack Obama in Hangzhou on Monday.")
+    rec = art.to_record()
+    assert set(rec) >= {"id", "text", "entities", "quotes", "places", "events", "counts", "dates", "gaps", "tone"}
+    again = Article.from_record(rec)
+    assert again.to_record() == rec
