@@ -14,14 +14,11 @@ Item = Article | Skipped
 
 
 def get(name: str = "local") -> Callable[[Iterable[Item], Settings], Iterator[Item]]:
-    if name == "local":
-        from . import local
+    if name in ("local", "spark"):
+        import importlib
 
-        return local.run
-    if name == "spark":
-        from . import spark
-
-        return spark.run
+        module = importlib.import_module(f"{__name__}.{name}")
+        return module.run  # type: ignore[no-any-return]
     from ..errors import ConfigError
 
     raise ConfigError(f"unknown executor {name!r} (local, spark)", origin="executor")
