@@ -38,12 +38,13 @@ def extract(html: str, url: str | None = None) -> Extracted:
     if doc is None:
         return Extracted(body="")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    authors = [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
-    tags = (
-        [t.strip() for t in (data.get("tags") or data.get("categories") or "").split(",") if t and t.strip()]
-        if isinstance(data.get("tags") or "", str)
-        else list(data.get("tags") or [])
-    )
+    author = data.get("author") or ""
+    authors = [a.strip() for a in (author.split(";") if isinstance(author, str) else author) if a.strip()]
+    tags: list[str] = []
+    for key in ("tags", "categories"):
+        value = data.get(key) or []
+        items = value.split(",") if isinstance(value, str) else list(value)
+        tags.extend(t.strip() for t in items if isinstance(t, str) and t.strip())
     return Extracted(
         body=data.get("text") or "",
         title=data.get("title"),
