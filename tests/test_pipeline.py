@@ -114,3 +114,20 @@ def test_record_roundtrip(pipeline: Pipeline) -> None:
     assert set(rec) >= {"id", "text", "entities", "quotes", "places", "events", "counts", "dates", "gaps", "tone"}
     again = Article.from_record(rec)
     assert again.to_record() == rec
+
+
+def test_mislabelled_surname_joins_the_named_person() -> None:
+    from newsgraph.stages.entities import cluster
+
+    text = "Wladimir Klitschko won. Klitschko said the UN should help. Klitschko Brothers Inc. sponsors"
+    spans = [
+        (0, 18, "Wladimir Klitschko", "PERSON", None),
+        (24, 33, "Klitschko", "NORP", None),
+        (42, 44, "UN", "ORG", None),
+        (59, 68, "Klitschko", "ORG", None),
+    ]
+    entities = {e.name: e for e in cluster(spans)}
+    assert entities["Wladimir Klitschko"].type == "PERSON"
+    assert [m.start for m in entities["Wladimir Klitschko"].mentions] == [0, 24, 59]
+    assert entities["United Nations"].type == "ORG"
+    assert text[24:33] == "Klitschko"

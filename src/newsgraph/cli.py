@@ -137,7 +137,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     bar = Bar("ingest")
-    with Store(settings.db) as store:
+    with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
         summary = jobs.ingest_paths(args.paths, settings, store, executor=args.executor, progress=bar)
         bar.close()
         if args.json:

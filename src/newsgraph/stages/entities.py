@@ -26,6 +26,7 @@ from .base import Stage
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Country names that are also common given names or words: left to the model.
 AMBIGUOUS = frozenset({"Jordan", "Chad", "Georgia", "Niger", "Guinea", "Israel", "Turkey", "China", "Mali"})
+RELABEL_AS_PERSON = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC"})
 NAME_PARTICLES = frozenset(
     {
         "de",
@@ -185,6 +186,12 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
             name = _link_person(name, full_people)
         elif label == "ORG" and surface.isupper() and surface in by_acronym:
             name = by_acronym[surface]
+        elif label in RELABEL_AS_PERSON and lexicon.lookup(surface) is None:
+            # the small model often labels a surname NORP or ORG ("Klitschko"):
+            # when the document names that person in full, it is that person
+            linked = _link_person(name, full_people)
+            if linked != name:
+                name, label = linked, "PERSON"
         groups[name].append((start, end, surface, label))
     entities: list[Entity] = []
     for name, mentions in groups.items():

@@ -34,7 +34,9 @@ def schema_sql() -> str:
 class Store:
     """A newsgraph database. ``Store(path)`` creates it if needed; ``read_only`` for readers."""
 
-    def __init__(self, path: str | Path = "newsgraph.duckdb", *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path = "newsgraph.duckdb", *, read_only: bool = False, memory_limit: str | None = None
+    ) -> None:
         import duckdb
 
         self.path = str(path)
@@ -44,6 +46,12 @@ class Store:
             raise StoreError("no such database (run `newsgraph ingest` first)", origin=self.path)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
+            if memory_limit:
+                if not re.fullmatch(r"\d+(?:\.\d+)?\s*[KMGT]i?B", memory_limit.strip(), re.IGNORECASE):
+                    raise StoreError(
+                        f"db_memory_limit {memory_limit!r} is not a size such as '512MB'", origin=self.path
+                    )
+                self.con.execute(f"SET memory_limit = '{memory_limit.strip()}'")
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database: {exc}", origin=self.path) from exc
         self._check_version()
