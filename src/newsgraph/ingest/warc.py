@@ -31,6 +31,10 @@ _WARC_MAGIC = b"WARC/1."
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+class _Damaged(ValueError):
+    """A record whose headers are not a WARC record's: resynchronise after it."""
+
+
 def _charset(content_type: str | None) -> str | None:
     m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
     return m.group(1).lower() if m else None
@@ -67,6 +71,9 @@ def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> A
     from .html import from_html
 
     headers = record.rec_headers
+    if not is_arc and (not headers.get_header("WARC-Type") or not headers.get_header("Content-Length")):
+        # warcio reads such a header block as a record that swallows what follows
+        raise _Damaged("record without WARC-Type or Content-Length")
     if not is_arc and headers.get_header("WARC-Type") != "response":
         return None
     http = record.http_headers
@@ -116,7 +123,8 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     from warcio.exceptions import ArchiveLoadFailed
 
     origin = str(path)
-    is_arc = path.name.lower().endswith((".arc", ".arc.gz"))
+    name = path.name.lower()
+    is_arc = name.endswith((".arc", ".arc.gz")) and not name.endswith((".warc", ".warc.gz"))
     try:
         fh = path.open("rb")
     except OSError as exc:
@@ -131,7 +139,7 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
             offset = base
             try:
                 for record in records:
-                    offset = base + records.get_record_offset()
+                    offset = base + records.offset  # start of this record (get_record_offset() would consume it)
                     try:
                         result = _record_article(record, origin, max_bytes, is_arc)
                     except InputError as exc:
@@ -140,6 +148,9 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
                         yield result
                 return
             except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:  # noqa: B014
+                # the iterator's offset is the start of the record it failed on, whether it
+                # failed parsing its headers or reading its body
+                offset = max(offset, base + max(0, records.offset))
                 err = MalformedRecordError(
                     f"damaged record at byte {offset}: {type(exc).__name__}: {str(exc)[:160]}", origin=origin
                 )

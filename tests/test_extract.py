@@ -1,0 +1,80 @@
+"""HTML extraction: body without boilerplate or captions, captions kept apart, metadata with time and zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsgraph.ingest.html import extract, from_html, is_link_line, is_promo
+from newsgraph.ingest.htmlmeta import iso_datetime
+from newsgraph.stages.clean import Clean
+from newsgraph.config import Settings
+
+FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "article.html"
+
+
+def test_body_keeps_inline_link_text_and_drops_boilerplate() -> None:
+    found = extract(FIXTURE.read_text(encoding="utf-8"), "https://ledger.example.com/x")
+    assert "The mayor, Anna Holm, thanked the crews" in found.body  # inline link text kept
+    assert "forty metres of railing" in found.body
+    assert "before the summer holidays" in found.body
+    assert "Storm damage costs rise" not in found.body  # "Read more:" related link
+    assert "newsletter" not in found.body
+    assert "Follow us" not in found.body
+    assert "Workers inspect" not in found.body  # the caption is not body
+    assert any("Read more" in line for line in found.removed)
+
+
+def test_captions_and_metadata() -> None:
+    found = extract(FIXTURE.read_text(encoding="utf-8"))
+    assert found.captions == ["Workers inspect the repaired deck of the harbour bridge on Monday. (Photo: Jonas Berg)"]
+    assert found.title == "Harbour bridge reopens after storm repairs"
+    assert found.published == "2023-03-14T09:30+01:00"
+    assert found.modified == "2023-03-14T12:05+01:00"
+    assert found.authors == ["Maria Lindqvist"]
+    assert found.source == "The Coastal Ledger"
+    assert found.url == "https://ledger.example.com/news/harbour-bridge-reopens"
+    assert found.tags == ["Transport", "Storms"]
+    assert found.description and found.description.startswith("The harbour bridge reopened")
+    assert found.language == "en"
+
+
+def test_article_text_is_body_then_captions_with_spans() -> None:
+    article = from_html(FIXTURE.read_text(encoding="utf-8"), "article.html")
+    body_end = article.metadata["body_end"]
+    assert "Workers inspect" not in article.text[:body_end]
+    assert len(article.captions) == 1
+    cap = article.captions[0]
+    assert article.text[cap.start : cap.end] == cap.text
+    assert cap.start > body_end
+    cleaned = Clean(Settings()).process(article)  # spans survive the clean stage
+    cap = cleaned.captions[0]
+    assert cleaned.text[cap.start : cap.end].startswith("Workers inspect")
+
+
+def test_link_line_rule_spares_sentences_and_addresses() -> None:
+    anchors = {"storm damage costs rise as insurers count claims", "www example com", "anna holm"}
+    assert is_link_line("Read more: Storm damage costs rise as insurers count claims", anchors)
+    assert is_link_line("- Storm damage costs rise as insurers count claims", anchors)
+    assert not is_link_line("www.example.com", anchors)
+    assert not is_link_line("The mayor, Anna Holm, thanked the crews.", anchors)
+
+
+def test_promo_lines() -> None:
+    assert is_promo("Follow Newsbeat on Instagram, Facebook and Twitter.")
+    assert is_promo("Subscribe to the Morning Review newsletter")
+    assert is_promo("You may also like...")
+    assert is_promo("Tags: storms, bridges")
+    assert not is_promo("The council will subscribe to a new insurance scheme next year, the mayor said.")
+
+
+def test_iso_datetime_keeps_time_and_zone() -> None:
+    assert iso_datetime("2016-09-05T18:00:00+04:30") == "2016-09-05T18:00+04:30"
+    assert iso_datetime("Mon, 05 Sep 2016 14:00:30 GMT") == "2016-09-05T14:00:30+00:00"
+    assert iso_datetime("2016-09-05") == "2016-09-05"
+    assert iso_datetime("not a date") is None
+
+
+def test_empty_and_odd_html_do_not_crash() -> None:
+    assert extract("<html><body></body></html>").body == ""
+    assert extract("").body == ""
+    assert isinstance(extract("<p>unclosed <b>tags <div>" * 50).body, str)
