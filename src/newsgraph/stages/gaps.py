@@ -195,7 +195,12 @@ class Gaps(Stage):
             if partner:
                 return partner
         if kind == "object" and anchor is not None and anchor.lower_ in PLACE_PREPS or kind == "pair-right":
-            sent = anchor.sent.text if anchor is not None else ""
+            sent = ""
+            if anchor is not None:  # the sentence, but never past a line break (headlines run on)
+                lo, hi = anchor.sent.start_char, anchor.sent.end_char
+                lo = max(lo, text.rfind("\n", 0, anchor.idx) + 1)
+                nl = text.find("\n", anchor.idx)
+                sent = text[lo : hi if nl < 0 else min(hi, nl)]
             places = {e.name: e for e in article.entities if e.type in ("GPE", "LOC")}
             for name, _ in self._salience(article).most_common():
                 e = places.get(name)
@@ -204,7 +209,6 @@ class Gaps(Stage):
                 if any(m.text in sent for m in e.mentions) or name in sent:
                     continue
                 return name
-        del text
         return None
 
     def _by_context(self, article: Article, start: int) -> str | None:
