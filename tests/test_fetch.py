@@ -23,7 +23,9 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def _send(self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8", extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self, code: int, body: bytes, ctype: str = "text/html; charset=utf-8", extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(code)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -85,8 +87,16 @@ def fetcher(tmp_path: Path, **kw: object) -> Fetcher:
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/", "http://localhost:8080/", "http://10.0.0.5/", "http://192.168.1.1/x",
-     "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://metadata.google.internal/", "file:///etc/passwd"],
+    [
+        "http://127.0.0.1/",
+        "http://localhost:8080/",
+        "http://10.0.0.5/",
+        "http://192.168.1.1/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://metadata.google.internal/",
+        "file:///etc/passwd",
+    ],
 )
 def test_private_and_metadata_addresses_are_refused(url: str) -> None:
     with pytest.raises(BlockedURLError):

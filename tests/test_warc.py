@@ -24,7 +24,11 @@ PAGE = """<html><head><title>{title}</title>
 def _record(writer: WARCWriter, url: str, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
     http = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
     rec = writer.create_warc_record(
-        url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict={"WARC-Date": "2024-05-02T09:00:00Z"}
+        url,
+        "response",
+        payload=BytesIO(body),
+        http_headers=http,
+        warc_headers_dict={"WARC-Date": "2024-05-02T09:00:00Z"},
     )
     writer.write_record(rec)
 

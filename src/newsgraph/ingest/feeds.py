@@ -86,9 +86,11 @@ def item_article(item: FeedItem, html: str, final_url: str) -> Article:
     article = from_html(html, item.url, url=final_url, extra={"feed": item.feed})
     if not article.title and item.title:
         article.title = item.title
-    if item.published and (not article.published or len(article.published) <= 10):
-        if not article.published or item.published[:10] == article.published[:10]:
-            article.published = item.published
+    # the feed's timestamp fills in a page date that has no time (same day) or no date at all
+    if item.published and (
+        not article.published or (len(article.published) <= 10 and item.published[:10] == article.published[:10])
+    ):
+        article.published = item.published
     if not article.url:
         article.url = item.url
     return article

@@ -43,8 +43,17 @@ from .. import __version__
 from ..errors import BlockedURLError, FetchError
 
 USER_AGENT = f"newsgraph/{__version__} (+https://github.com/newsgraph/newsgraph; news research crawler)"
-ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "application/rss+xml",
-                  "application/atom+xml", "application/rdf+xml", "text/plain", "application/feed+json")
+ACCEPTED_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "application/xml",
+    "text/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "text/plain",
+    "application/feed+json",
+)
 METADATA_HOSTS = {"metadata.google.internal", "metadata", "instance-data", "instance-data.ec2.internal"}
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 
@@ -96,7 +105,9 @@ def check_address(url: str, allow_private: bool = False) -> None:
     if host in METADATA_HOSTS or host == "localhost" or host.endswith(".localhost"):
         raise BlockedURLError(f"refused: {host} is a local or metadata host", origin=url)
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"cannot resolve {host}: {exc}", origin=url) from exc
     for info in infos:
@@ -129,7 +140,10 @@ class Fetcher:
         import httpx
 
         self._client = httpx.Client(
-            headers={"User-Agent": self.policy.user_agent, "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
+            headers={
+                "User-Agent": self.policy.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5",
+            },
             timeout=httpx.Timeout(self.policy.timeout),
             follow_redirects=False,
         )
@@ -300,7 +314,11 @@ class Fetcher:
 
         http_headers = StatusAndHeaders(
             f"{r.status_code} {r.reason_phrase or 'OK'}",
-            [(k, v) for k, v in r.headers.items() if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")],
+            [
+                (k, v)
+                for k, v in r.headers.items()
+                if k.lower() not in ("content-encoding", "transfer-encoding", "content-length")
+            ],
             protocol="HTTP/1.1",
         )
         path = urlsplit(url).path or "/"
@@ -315,10 +333,15 @@ class Fetcher:
         with self._archive_lock, open(self.archive, "ab") as fh:
             writer = WARCWriter(fh, gzip=True)
             response = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=http_headers,
+                url,
+                "response",
+                payload=BytesIO(body),
+                http_headers=http_headers,
                 warc_headers_dict={"WARC-Date": warc_date},
             )
-            request = writer.create_warc_record(url, "request", http_headers=req, warc_headers_dict={"WARC-Date": warc_date})
+            request = writer.create_warc_record(
+                url, "request", http_headers=req, warc_headers_dict={"WARC-Date": warc_date}
+            )
             writer.write_request_response_pair(request, response)
 
 

@@ -147,7 +147,7 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
                     if result is not None:
                         yield result
                 return
-            except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:  # noqa: B014
+            except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:
                 # the iterator's offset is the start of the record it failed on, whether it
                 # failed parsing its headers or reading its body
                 offset = max(offset, base + max(0, records.offset))

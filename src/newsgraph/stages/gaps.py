@@ -37,15 +37,71 @@ from ..model import Article, Gap
 from .base import Stage
 
 REPORT_LEMMAS = frozenset(
-    "say tell announce add claim state insist note warn argue suggest believe think report confirm deny".split()
+    [
+        "say",
+        "tell",
+        "announce",
+        "add",
+        "claim",
+        "state",
+        "insist",
+        "note",
+        "warn",
+        "argue",
+        "suggest",
+        "believe",
+        "think",
+        "report",
+        "confirm",
+        "deny",
+    ]
 )
-PLACE_PREPS = frozenset("in at from to into near across inside outside throughout within toward towards".split())
-OBJECT_PREPS = PLACE_PREPS | frozenset("of on with by for between against about including among over under".split())
+PLACE_PREPS = frozenset(
+    [
+        "in",
+        "at",
+        "from",
+        "to",
+        "into",
+        "near",
+        "across",
+        "inside",
+        "outside",
+        "throughout",
+        "within",
+        "toward",
+        "towards",
+    ]
+)
+OBJECT_PREPS = PLACE_PREPS | frozenset(
+    ["of", "on", "with", "by", "for", "between", "against", "about", "including", "among", "over", "under"]
+)
 TITLES = frozenset(
-    "president minister premier secretary chancellor king queen prince leader spokesman spokeswoman "
-    "spokesperson governor mayor senator ambassador envoy general commander chief director".split()
+    [
+        "president",
+        "minister",
+        "premier",
+        "secretary",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "leader",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "governor",
+        "mayor",
+        "senator",
+        "ambassador",
+        "envoy",
+        "general",
+        "commander",
+        "chief",
+        "director",
+    ]
 )
-PARTICLES = frozenset("on off up down out over back away about".split())
+PARTICLES = frozenset(["on", "off", "up", "down", "out", "over", "back", "away", "about"])
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _PAIR = re.compile(
     r"\b([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?)\s*(?:-|–|—|/|\band\b|&)\s*(?:the\s+)?([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?)"
@@ -119,10 +175,15 @@ class Gaps(Stage):
             # "violence in , following": a preposition or article with nothing after it
             if (
                 (
-                    low in OBJECT_PREPS and tok.tag_ in ("IN", "TO") and tok.dep_ != "prt"
+                    (low in OBJECT_PREPS and tok.tag_ in ("IN", "TO") and tok.dep_ != "prt")
                     # tagged a particle, but after a noun ("violence in ,"), not a verb ("came in,")
-                    or low in OBJECT_PREPS - PARTICLES and tok.tag_ == "RP" and i > 0 and doc[i - 1].pos_ in ("NOUN", "PROPN")
-                    or tok.tag_ == "DT" and low in ("the", "a", "an")
+                    or (
+                        low in OBJECT_PREPS - PARTICLES
+                        and tok.tag_ == "RP"
+                        and i > 0
+                        and doc[i - 1].pos_ in ("NOUN", "PROPN")
+                    )
+                    or (tok.tag_ == "DT" and low in ("the", "a", "an"))
                 )
                 and nxt.is_punct
                 and nxt.text in ",.;:)!?"
@@ -194,7 +255,7 @@ class Gaps(Stage):
             partner = self._partner(article, anchor, start)
             if partner:
                 return partner
-        if kind == "object" and anchor is not None and anchor.lower_ in PLACE_PREPS or kind == "pair-right":
+        if (kind == "object" and anchor is not None and anchor.lower_ in PLACE_PREPS) or kind == "pair-right":
             sent = ""
             if anchor is not None:  # the sentence, but never past a line break (headlines run on)
                 lo, hi = anchor.sent.start_char, anchor.sent.end_char
