@@ -78,3 +78,12 @@ def test_empty_and_odd_html_do_not_crash() -> None:
     assert extract("<html><body></body></html>").body == ""
     assert extract("").body == ""
     assert isinstance(extract("<p>unclosed <b>tags <div>" * 50).body, str)
+
+
+def test_sentences_about_newsletters_or_twitter_are_not_promo() -> None:
+    assert not is_promo("More than a million readers subscribe to her newsletter, which arrives every Sunday.")
+    assert not is_promo("Like many on Twitter, she questioned the figures.")
+    assert not is_promo("Tags were fitted to forty turtles last spring.")
+    assert not is_promo("Print on demand has changed publishing.")
+    assert is_promo("Click here to subscribe to The Paradigm Newsletter")
+    assert is_promo("Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.")

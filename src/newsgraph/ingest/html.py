@@ -44,22 +44,31 @@ from .htmlmeta import read_meta
 
 _TOKEN = re.compile(r"\w+")
 
+# Lines that address the reader instead of reporting: imperatives to follow, subscribe
+# or read on, list labels, comment counters. Each alternative is anchored so that a
+# sentence *about* newsletters or Twitter is not taken for a prompt.
 PROMO = re.compile(
     r"""^\W*(?:
-        (?:follow|like)\b.{0,60}?\bon\s+(?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|mastodon|x)\b.*
-      | .{0,120}\b(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b.*
-      | .{0,60}\bnewsletters?\b.{0,60}\b(?:sign\s+up|subscribe|inbox)\b.*
+        (?:follow|like\s+us)\b.{0,60}?\bon\s+(?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|mastodon|x)\b.*
+      | (?:.{0,120}[.!?]\s+)?(?:click\s+here\s+(?:to\s+)?)?(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b.*
+      | (?:get|receive)\s+(?:our|the)\b.{0,60}\bnewsletters?\b.*
       | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|don'?t\s+miss|most\s+(?:read|popular)
          |also\s+read|more\s+from\s+\w+|trending(?:\s+now)?|more\s+stories|related\s+(?:articles|stories|posts))\W*
       | (?:read\s+more|related|see\s+also|also\s+read|more)\s*:.{0,160}
-      | (?:tags?|topics?|filed\s+under|categories)\s*:?.{0,200}
+      | (?:tags?|topics?|filed\s+under|categories)(?:\s*:.{0,200})?
       | \d*\s*comments?
       | have\s+a\s+(?:news\s+)?tip\b.*
       | (?:listen|watch)\s+(?:to\s+)?\S+\s+live\b.*
-      | (?:share|tweet|email|print)\s+(?:this|on\s+\w+)\b.{0,30}
+      | (?:share|tweet|email|print)\s+(?:this(?:\s+(?:article|story|page|post))?|on\s+(?:facebook|twitter|linkedin|whatsapp|reddit|x))
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Thresholds, checked by 5-fold cross-validation over pages in bench/extract_compare.py
+MERGE_RATIO = 2.0  # readability must find this many times trafilatura's words...
+MERGE_COVER = 0.9  # ...and hold this share of trafilatura's 4-word shingles
+LINK_LINE_WORDS = 4  # a link-only line this long or longer is a related-article headline
+PROSE_WORDS = 10  # readability lines kept on a merge must be sentences this long
+
 _LABEL = re.compile(r"^\W*(?:[A-Za-z'’ ]{2,30}:|[-•*·]\s)\s*")
 _URLISH = re.compile(r"@|https?:|www\.|\.com\b")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]?$")
@@ -122,14 +131,15 @@ def _caption_texts(root: Any) -> list[str]:
     return list(seen.values())
 
 
-def is_link_line(line: str, anchors: set[str]) -> bool:
+def is_link_line(line: str, anchors: set[str], min_words: int | None = None) -> bool:
     """A line that is one link's text (a related-article headline), not a sentence with a link in it."""
     s = line.strip()
     m = _LABEL.match(s)
     rest = _norm(s[m.end() :]) if m else _norm(s)
     if rest not in anchors and _norm(s) not in anchors:
         return False
-    return not _URLISH.search(s) and len(rest.split()) >= 4 and not _SENTENCE_END.search(s)
+    words = LINK_LINE_WORDS if min_words is None else min_words
+    return not _URLISH.search(s) and len(rest.split()) >= words and not _SENTENCE_END.search(s)
 
 
 def is_promo(line: str) -> bool:
@@ -137,14 +147,16 @@ def is_promo(line: str) -> bool:
     return len(s.split()) <= 45 and bool(PROMO.match(s))
 
 
-def _filter_lines(text: str, anchors: set[str], captions: list[str]) -> tuple[str, list[str]]:
+def _filter_lines(
+    text: str, anchors: set[str], captions: list[str], min_words: int | None = None
+) -> tuple[str, list[str]]:
     cap_keys = {_norm(c) for c in captions}
     kept, removed = [], []
     for line in text.split("\n"):
         if not line.strip():
             continue
         key = _norm(line)
-        if is_promo(line) or is_link_line(line, anchors) or (key and key in cap_keys):
+        if is_promo(line) or is_link_line(line, anchors, min_words) or (key and key in cap_keys):
             removed.append(line.strip())
         else:
             kept.append(line)
@@ -177,23 +189,27 @@ def _readability(html: str) -> str:
     return "\n".join(parts)
 
 
-def _merge_readability(body: str, other: str, anchors: set[str]) -> str:
+def _merge_readability(
+    body: str, other: str, anchors: set[str], ratio: float | None = None, cover: float | None = None
+) -> str:
     """Take readability's text where it holds all of trafilatura's and twice as much.
 
     That disagreement means trafilatura stopped early (a page split into several
     containers); readability's extra lines are kept only when they are prose:
     not link-only, not promotional, 10+ words ending like a sentence.
     """
+    ratio = MERGE_RATIO if ratio is None else ratio
+    cover = MERGE_COVER if cover is None else cover
     mine, theirs = _shingles(body), _shingles(other)
-    if not mine or len(_TOKEN.findall(other)) < 2 * len(_TOKEN.findall(body)):
+    if not mine or len(_TOKEN.findall(other)) < ratio * len(_TOKEN.findall(body)):
         return body
-    if len(mine & theirs) / len(mine) < 0.9:
+    if len(mine & theirs) / len(mine) < cover:
         return body
     lines = []
     for line in other.split("\n"):
         s = line.strip()
         inside = _shingles(s) <= mine if _shingles(s) else True
-        prose = len(s.split()) >= 10 and bool(_SENTENCE_END.search(s))
+        prose = len(s.split()) >= PROSE_WORDS and bool(_SENTENCE_END.search(s))
         if inside or (prose and not is_promo(s) and not is_link_line(s, anchors)):
             lines.append(s)
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -47,6 +48,35 @@ _DATE_META_MODIFIED = (
 )
 
 
+# US and European zone abbreviations that pages write after a time ("10:30 a.m. EST")
+_TZINFOS = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0,
+        "GMT": 0,
+        "Z": 0,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "MSK": 3,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+        "JST": 9,
+        "KST": 9,
+        "AEST": 10,
+        "AEDT": 11,
+    }.items()
+}
+
+
 @dataclass
 class PageMeta:
     title: str | None = None
@@ -76,7 +106,9 @@ def iso_datetime(value: str | None) -> str | None:
 
     has_time = bool(re.search(r"\d{1,2}:\d{2}", value))
     try:
-        parsed = dateparser.parse(value, default=datetime(1, 1, 1))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # unknown zone names: the time is kept without a zone
+            parsed = dateparser.parse(value, default=datetime(1, 1, 1), tzinfos=_TZINFOS)
     except (ValueError, OverflowError, TypeError):
         return None
     if parsed.year < 1900 or parsed.year > 2100:
