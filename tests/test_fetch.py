@@ -143,6 +143,9 @@ def test_feed_items_are_fetched_and_read(server: str, tmp_path: Path) -> None:
     assert len(articles) == 2 and not [i for i in items if isinstance(i, Skipped)]
     assert articles[0].published == "2023-03-14T09:30+01:00"  # the page's own, more precise date
     assert articles[0].metadata["feed"].endswith("/feed.xml")
+    archived = {a.id: a for a in read([tmp_path / "archive.warc.gz"]) if isinstance(a, Article)}
+    for a in articles:  # recomputable from the archive: same id, same text
+        assert archived[a.id].text == a.text
     with fetcher(tmp_path) as f:
         skipped = list(read_feed(server + "/feed.xml", f, skip_url=lambda u: True))
     assert skipped == []

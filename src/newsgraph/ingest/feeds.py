@@ -80,10 +80,12 @@ def feed_items(source: str, fetcher: Fetcher | None = None) -> list[FeedItem]:
     return items
 
 
-def item_article(item: FeedItem, html: str, final_url: str) -> Article:
+def item_article(item: FeedItem, html: str, final_url: str, payload: bytes | None = None) -> Article:
     from .html import from_html
+    from .warc import capture_id
 
-    article = from_html(html, item.url, url=final_url, extra={"feed": item.feed})
+    doc_id = capture_id(final_url, payload) if payload is not None else None  # = the id its WARC record gets
+    article = from_html(html, item.url, doc_id=doc_id, url=final_url, extra={"feed": item.feed})
     if not article.title and item.title:
         article.title = item.title
     # the feed's timestamp fills in a page date that has no time (same day) or no date at all
@@ -115,7 +117,7 @@ def read_feed(
         if result.not_modified:
             continue
         try:
-            yield item_article(item, result.text, result.url)
+            yield item_article(item, result.text, result.url, result.content)
         except (InputError, EmptyInputError) as exc:
             yield Skipped(url, exc.message, exc.code)
 

@@ -303,7 +303,7 @@ class Fetcher:
             out_headers = {k.lower(): v for k, v in r.headers.items()}
             response = Response(str(r.url), r.status_code, out_headers, buf.getvalue(), r.status_code == 304)
             if r.status_code == 200:
-                self._archive(url, r, response.content, headers)
+                self._archive(str(r.url), r, response.content, headers)
             return response
 
     def _archive(self, url: str, r: Any, body: bytes, req_headers: dict[str, str]) -> None:

@@ -31,6 +31,11 @@ _WARC_MAGIC = b"WARC/1."
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
+def capture_id(uri: str | None, payload: bytes) -> str:
+    """The id of one capture: the same whether the page comes from the fetcher or from its WARC."""
+    return hashlib.sha1(f"{uri}|{hashlib.sha1(payload).hexdigest()}".encode()).hexdigest()[:16]
+
+
 class _Damaged(ValueError):
     """A record whose headers are not a WARC record's: resynchronise after it."""
 
@@ -97,8 +102,7 @@ def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> A
     html = payload_text(payload, content_type, where, max_bytes * 4)
     if "<" not in html[:2000]:
         return None
-    digest = headers.get_header("WARC-Payload-Digest") or hashlib.sha1(payload).hexdigest()
-    doc_id = hashlib.sha1(f"{uri}|{digest}".encode()).hexdigest()[:16]
+    doc_id = capture_id(uri, payload)
     captured_iso = _iso_capture(captured)
     article = from_html(html, where, doc_id=doc_id, url=uri, extra={"captured": captured_iso, "archive": origin})
     if article.url is None:
