@@ -20,6 +20,7 @@ from typing import Any
 
 _DATE_META_PUBLISHED = (
     "article:published_time",
+    "article:published",
     "og:article:published_time",
     "datePublished",
     "pubdate",
@@ -39,6 +40,7 @@ _DATE_META_PUBLISHED = (
 )
 _DATE_META_MODIFIED = (
     "article:modified_time",
+    "article:modified",
     "og:updated_time",
     "dateModified",
     "last-modified",
@@ -201,10 +203,13 @@ def _names(value: Any) -> list[str]:
 def _meta(root: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for el in root.iter("meta"):
-        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
         content = el.get("content")
-        if key and content and content.strip():
-            out.setdefault(key.strip().lower(), content.strip())
+        if not content or not content.strip():
+            continue
+        keys = [el.get("property"), el.get("name"), el.get("http-equiv"), *(el.get("itemprop") or "").split()]
+        for key in keys:  # one tag may carry several: property="article:published" itemprop="datePublished"
+            if key and key.strip():
+                out.setdefault(key.strip().lower(), content.strip())
     return out
 
 
@@ -222,7 +227,11 @@ def read_meta(root: Any) -> PageMeta:
     def meta_first(keys: tuple[str, ...]) -> list[str | None]:
         return [tags.get(k.lower()) for k in keys]
 
-    times = root.xpath("//time[@datetime]/@datetime | //*[@itemprop='datePublished']/@content")
+    times = root.xpath(
+        "//time[@datetime]/@datetime"
+        " | //*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]/@content"
+        " | //*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]/@datetime"
+    )
     published = [art.get("datePublished"), art.get("dateCreated"), *meta_first(_DATE_META_PUBLISHED)]
     published += [str(t) for t in times[:3]]
     meta.published = best_date([p if isinstance(p, str) else None for p in published])
