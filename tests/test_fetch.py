@@ -175,3 +175,20 @@ def test_watch_skips_items_already_stored(server: str, tmp_path: Path) -> None:
         with fetcher(tmp_path) as f:
             second = [a for a in new_articles([server + "/feed.xml"], f, store) if isinstance(a, Article)]
         assert second == []
+
+
+def test_cli_ingest_feed_and_watch(server: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from newsgraph.cli import main
+
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"# local test feed\n{server}/feed.xml\n")
+    common = ["--db", str(tmp_path / "w.duckdb"), "--archive", str(tmp_path / "w.warc.gz"), "--delay", "0"]
+    common += ["--workers", "1", "--json"]
+    assert main(["ingest", "--feed", f"{server}/feed.xml", *common]) == 1  # refused: private address
+    capsys.readouterr()
+    assert main(["watch", str(feeds), "--every", "0s", "--rounds", "2", "--allow-private", *common]) == 0
+    rounds = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["stored"] for r in rounds] == [1, 0]  # two items, one page: the second is a duplicate
+    assert main(["ingest", str(tmp_path / "w.warc.gz"), "--db", str(tmp_path / "r.duckdb"), "--workers", "1"]) == 0

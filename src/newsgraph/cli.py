@@ -161,13 +161,17 @@ def _fetcher(args: argparse.Namespace) -> Any:
     return Fetcher(policy, archive=args.archive or None, cache_file=args.http_cache or None)
 
 
-def _ingest_feeds(args: argparse.Namespace, settings: config.Settings, store: Any, feeds: list[str], bar: Any) -> Any:
+def _ingest_feeds(
+    args: argparse.Namespace, settings: config.Settings, store: Any, feeds: list[str], bar: Any, fetcher: Any = None
+) -> Any:
     """Read feeds, fetch new items (not stored by URL or content hash), ingest them."""
     from . import jobs
     from .ingest.feeds import new_articles
 
-    with _fetcher(args) as fetcher:
+    if fetcher is not None:
         return jobs.ingest_articles(new_articles(feeds, fetcher, store), settings, store, progress=bar)
+    with _fetcher(args) as own:
+        return jobs.ingest_articles(new_articles(feeds, own, store), settings, store, progress=bar)
 
 
 @command("watch")
@@ -184,17 +188,18 @@ def cmd_watch(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ConfigError(str(exc), origin="--every") from exc
     rounds = 0
-    while True:
-        feeds = read_feed_list(args.feeds)
-        with Store(settings.db) as store:
-            summary = _ingest_feeds(args, settings, store, feeds, Bar("watch"))
-        rounds += 1
-        if args.json:
-            emit({"round": rounds, **summary.to_dict()})
-        warn(f"round {rounds}: {summary.stored} stored, {len(summary.skipped)} skipped")
-        if args.rounds and rounds >= args.rounds:
-            return 0
-        time.sleep(every)
+    with _fetcher(args) as fetcher:  # one fetcher: robots.txt, rate limits and ETags carry across rounds
+        while True:
+            feeds = read_feed_list(args.feeds)
+            with Store(settings.db) as store:
+                summary = _ingest_feeds(args, settings, store, feeds, Bar("watch"), fetcher)
+            rounds += 1
+            if args.json:
+                emit({"round": rounds, **summary.to_dict()})
+            warn(f"round {rounds}: {summary.stored} stored, {len(summary.skipped)} skipped")
+            if args.rounds and rounds >= args.rounds:
+                return 0
+            time.sleep(every)
 
 
 @command("stats")

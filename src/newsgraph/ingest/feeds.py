@@ -49,14 +49,20 @@ def _is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def feed_items(source: str, fetcher: Fetcher | None = None) -> list[FeedItem]:
-    """The items of one feed (URL or file); raises InputError/FetchError if it can't be read."""
+def feed_items(source: str, fetcher: Fetcher | None = None, *, conditional: bool = False) -> list[FeedItem]:
+    """The items of one feed (URL or file); raises InputError/FetchError if it can't be read.
+
+    With ``conditional``, a feed unchanged since this fetcher last read it (HTTP 304) has no items.
+    """
     import feedparser
 
     if _is_url(source):
         if fetcher is None:
             raise FetchError("a fetcher is needed to read a feed URL", origin=source)
-        data: Any = fetcher.fetch(source, conditional=False).content
+        response = fetcher.fetch(source, conditional=conditional)
+        if response.not_modified:
+            return []
+        data: Any = response.content
     else:
         try:
             data = Path(source).read_bytes()
@@ -99,11 +105,11 @@ def item_article(item: FeedItem, html: str, final_url: str, payload: bytes | Non
 
 
 def read_feed(
-    source: str, fetcher: Fetcher, *, skip_url: Callable[[str], bool] | None = None
+    source: str, fetcher: Fetcher, *, skip_url: Callable[[str], bool] | None = None, conditional: bool = False
 ) -> Iterator[Article | Skipped]:
     """Articles for the items of one feed whose pages could be fetched and read."""
     try:
-        items = feed_items(source, fetcher)
+        items = feed_items(source, fetcher, conditional=conditional)
     except (InputError, FetchError) as exc:
         yield Skipped(source, exc.message, exc.code)
         return
@@ -145,7 +151,7 @@ def stored_hashes(store: Any, hashes: Iterable[str]) -> set[str]:
 def new_articles(sources: Iterable[str], fetcher: Fetcher, store: Any) -> Iterator[Article | Skipped]:
     """Items of the feeds not yet stored, by URL (before fetching) and by content hash (after)."""
     for source in sources:
-        pending = list(read_feed(source, fetcher, skip_url=lambda u: bool(stored_urls(store, [u]))))
+        pending = list(read_feed(source, fetcher, skip_url=lambda u: bool(stored_urls(store, [u])), conditional=True))
         hashes = stored_hashes(store, [a.content_hash for a in pending if isinstance(a, Article)])
         seen: set[str] = set()
         for a in pending:
