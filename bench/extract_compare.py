@@ -64,7 +64,7 @@ def combine(page: dict[str, Any], ratio: float, words: int, merge: bool = True, 
     elif merge and page["readability-lxml"]:
         body = H._merge_readability(body, page["readability-lxml"], page["anchors"], ratio=ratio)
     if filters:
-        body, _ = H._filter_lines(body, page["anchors"], page["captions"], min_words=words)
+        body = H._filter_lines(body, page["anchors"], page["captions"], min_words=words)[0]
     return body
 
 

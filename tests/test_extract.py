@@ -87,3 +87,27 @@ def test_sentences_about_newsletters_or_twitter_are_not_promo() -> None:
     assert not is_promo("Print on demand has changed publishing.")
     assert is_promo("Click here to subscribe to The Paradigm Newsletter")
     assert is_promo("Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.")
+
+
+def test_bylines_and_credits_leave_the_body() -> None:
+    from newsgraph.ingest.html import _filter_lines
+
+    text = (
+        "By Maria Lindqvist and Jonas Berg, Reuters\n"
+        "The harbour bridge reopened on Tuesday after three weeks of repairs, officials said.\n"
+        "Photo: Jonas Berg/Reuters\n"
+        "Engineers replaced the railings and resurfaced both lanes of the bridge overnight.\n"
+        "Ferry operators said they would return to their normal timetable next week.\n"
+        "Maria Lindqvist"
+    )
+    body, removed, captions = _filter_lines(text, set(), [], authors=["Maria Lindqvist"])
+    assert body.splitlines() == [
+        "The harbour bridge reopened on Tuesday after three weeks of repairs, officials said.",
+        "Engineers replaced the railings and resurfaced both lanes of the bridge overnight.",
+        "Ferry operators said they would return to their normal timetable next week.",
+    ]
+    assert captions == ["Photo: Jonas Berg/Reuters"]
+    assert "By Maria Lindqvist and Jonas Berg, Reuters" in removed and "Maria Lindqvist" in removed
+    # "by" inside a sentence is not a byline
+    body, _, _ = _filter_lines("By the end of the week the bridge was open.\nIt was busy.", set(), [])
+    assert body.startswith("By the end of the week")

@@ -69,6 +69,16 @@ MERGE_COVER = 0.9  # ...and hold this share of trafilatura's 4-word shingles
 LINK_LINE_WORDS = 4  # a link-only line this long or longer is a related-article headline
 PROSE_WORDS = 10  # readability lines kept on a merge must be sentences this long
 
+# A byline or a photo credit standing on its own line
+BYLINE = re.compile(  # names are capitalised: only the lead words ignore case
+    r"^\W*(?i:(?:(?:written|reporting|words|text|story|editing)\s+)?by)\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&|,))*\s*(?:[,|/–—-]\s*[\w .'’&-]{0,40})?\W*$"
+)
+CREDIT = re.compile(
+    r"^\W*(?:(?:photo|image|picture|video|illustration|photograph)s?(?:\s+credit)?|credits?)\s*(?::|by\b|/|©)",
+    re.IGNORECASE,
+)
+
 _LABEL = re.compile(r"^\W*(?:[A-Za-z'’ ]{2,30}:|[-•*·]\s)\s*")
 _URLISH = re.compile(r"@|https?:|www\.|\.com\b")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]?$")
@@ -148,21 +158,39 @@ def is_promo(line: str) -> bool:
 
 
 def _filter_lines(
-    text: str, anchors: set[str], captions: list[str], min_words: int | None = None
-) -> tuple[str, list[str]]:
+    text: str,
+    anchors: set[str],
+    captions: list[str],
+    min_words: int | None = None,
+    authors: list[str] | None = None,
+) -> tuple[str, list[str], list[str]]:
+    """The body without boilerplate, bylines and captions; what was removed; captions found in it.
+
+    Bylines are only looked for in the first and last three lines, where pages put them.
+    """
+    from ..stages.clean import is_caption
+
     cap_keys = {_norm(c) for c in captions}
-    kept, removed = [], []
-    for line in text.split("\n"):
-        if not line.strip():
-            continue
+    author_keys = {_norm(a) for a in authors or []} - {""}
+    lines = [line for line in text.split("\n") if line.strip()]
+    kept, removed, found = [], [], []
+    for index, line in enumerate(lines):
         key = _norm(line)
-        if is_promo(line) or is_link_line(line, anchors, min_words) or (key and key in cap_keys):
+        short = len(line.split()) <= 15
+        edge = index < 3 or index >= len(lines) - 3
+        if is_promo(line) or is_link_line(line, anchors, min_words):
+            removed.append(line.strip())
+        elif key and key in cap_keys:
+            removed.append(line.strip())
+        elif short and (CREDIT.match(line) or is_caption(line)):
+            found.append(line.strip())  # a caption or credit inside the body: listed, not body
+        elif short and edge and (BYLINE.match(line.strip()) or key in author_keys):
             removed.append(line.strip())
         else:
             kept.append(line)
     if not kept:  # never filter a page down to nothing
-        return text.strip(), []
-    return "\n".join(kept), removed
+        return text.strip(), [], []
+    return "\n".join(kept), removed, found
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:
@@ -260,9 +288,10 @@ def extract(html: str, url: str | None = None, *, detect_language: bool = True) 
         merged = _merge_readability(body, other, anchors)
         if merged != body:
             body, method = merged, "trafilatura+readability"
-    body, removed = _filter_lines(body, anchors, captions)
     meta = read_meta(root)
     authors = meta.authors or [a.strip() for a in (data.get("author") or "").split(";") if a.strip()]
+    body, removed, in_body = _filter_lines(body, anchors, captions, authors=authors)
+    captions = captions + [c for c in in_body if _norm(c) not in {_norm(x) for x in captions}]
     language = None
     if detect_language and len(body) >= 40:
         from ..stages.language import identify
