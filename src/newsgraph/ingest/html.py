@@ -178,9 +178,7 @@ def _filter_lines(
         key = _norm(line)
         short = len(line.split()) <= 15
         edge = index < 3 or index >= len(lines) - 3
-        if is_promo(line) or is_link_line(line, anchors, min_words):
-            removed.append(line.strip())
-        elif key and key in cap_keys:
+        if is_promo(line) or is_link_line(line, anchors, min_words) or (key and key in cap_keys):
             removed.append(line.strip())
         elif short and (CREDIT.match(line) or is_caption(line)):
             found.append(line.strip())  # a caption or credit inside the body: listed, not body
