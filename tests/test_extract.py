@@ -111,3 +111,29 @@ def test_bylines_and_credits_leave_the_body() -> None:
     # "by" inside a sentence is not a byline
     body, _, _ = _filter_lines("By the end of the week the bridge was open.\nIt was busy.", set(), [])
     assert body.startswith("By the end of the week")
+
+
+def test_plain_text_boilerplate_and_captions() -> None:
+    from newsgraph.model import Article
+
+    text = (
+        "Storm closes harbour bridge\n"
+        "Skip to content\n"
+        "Waves damaged the deck of the harbour bridge overnight, the transport department said.\n"
+        "Workers inspect the damaged deck on Monday. (Reuters photo)\n"
+        "Share on Facebook\n"
+        "Repairs are expected to take three weeks.\n"
+        "We use cookies to improve your experience on our site.\n"
+        "Subscribe to our newsletter\n"
+    )
+    a = Clean(Settings()).process(Article(id="c", text=text))
+    assert a.boilerplate == [
+        "Skip to content",
+        "Share on Facebook",
+        "We use cookies to improve your experience on our site.",
+        "Subscribe to our newsletter",
+    ]
+    assert "cookies" not in a.text and "Repairs are expected" in a.text
+    assert [a.text[c.start : c.end] for c in a.captions] == [
+        "Workers inspect the damaged deck on Monday. (Reuters photo)"
+    ]

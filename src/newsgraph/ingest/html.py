@@ -340,7 +340,6 @@ def from_html(
             "tags": found.tags,
             "html_language": found.language,
             "extractor": found.method,
-            "removed_lines": found.removed,
             **(extra or {}),
         }.items()
         if v
@@ -359,6 +358,7 @@ def from_html(
         metadata=metadata,
     )
     article.captions = spans
+    article.boilerplate = list(found.removed)  # the clean stage adds what it removes
     if found.language:
         article.language = found.language
     return article

@@ -93,7 +93,7 @@ class Clean(Stage):
             kept.append(line.rstrip())
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
         article.text = text
-        article.boilerplate = removed
+        article.boilerplate = list(dict.fromkeys([*article.boilerplate, *removed]))  # reader's first
         article.captions = []
         taken: set[int] = set()
         for cap in known:  # reader-found captions sit after the body: find them from the end
