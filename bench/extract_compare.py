@@ -41,6 +41,7 @@ def single_extractors(html: str, url: str | None, timing: dict[str, float]) -> d
     timed("trafilatura (default)", lambda: trafilatura.extract(html, url=url))
     timed("trafilatura precision", lambda: H._trafilatura(html, url, precision=True).get("text"))
     timed("trafilatura recall", lambda: H._trafilatura(html, url, precision=False).get("text"))
+    timed("trafilatura balanced", lambda: H._trafilatura(html, url, precision=False, balanced=True).get("text"))
     timed("readability-lxml", lambda: H._readability(html))
     timed(
         "jusText",
@@ -54,15 +55,13 @@ def single_extractors(html: str, url: str | None, timing: dict[str, float]) -> d
 
 
 def combine(page: dict[str, Any], ratio: float, words: int, merge: bool = True, filters: bool = True) -> str:
-    body = page["trafilatura precision"]
-    if len(H._TOKEN.findall(body)) < 20 and len(H._TOKEN.findall(page["trafilatura recall"])) > len(
-        H._TOKEN.findall(body)
-    ):
-        body = page["trafilatura recall"]
-    if not body.strip():
-        body = page["readability-lxml"]
-    elif merge and page["readability-lxml"]:
-        body = H._merge_readability(body, page["readability-lxml"], page["anchors"], ratio=ratio)
+    cands = H.Candidates(
+        precision={"text": page["trafilatura precision"]},
+        readability=page["readability-lxml"] if merge else "",
+        recall=lambda: {"text": page["trafilatura recall"]},
+        balanced=lambda: {"text": page["trafilatura balanced"]},
+    )
+    _, body, _ = H.choose_body(cands, page["anchors"], merge_ratio=ratio)
     if filters:
         body = H._filter_lines(body, page["anchors"], page["captions"], min_words=words)[0]
     return body
@@ -101,13 +100,15 @@ def main() -> int:
         print(f"  {name:<40} F1 {m['f1']:.4f}  P {m['precision']:.4f}  R {m['recall']:.4f}  acc {m['accuracy']:.3f}")
 
     print(f"{len(pages)} pages of {args.file}\nsingle extractors")
-    for name in ("trafilatura (default)", "trafilatura precision", "trafilatura recall", "readability-lxml", "jusText"):
+    names = ("trafilatura (default)", "trafilatura precision", "trafilatura balanced", "trafilatura recall")
+    for name in (*names, "readability-lxml", "jusText"):
         line(name, [p[name] for p in pages])
     print("newsgraph combination (ablation)")
     r0, w0 = H.MERGE_RATIO, H.LINK_LINE_WORDS
     line("precision pass (+recall fallback)", [combine(p, r0, w0, merge=False, filters=False) for p in pages])
-    line("+ line filters", [combine(p, r0, w0, merge=False) for p in pages])
-    line("+ readability merge (= newsgraph)", [combine(p, r0, w0) for p in pages])
+    line("+ readability votes, no line filters", [combine(p, r0, w0, filters=False) for p in pages])
+    line("precision pass + line filters, no votes", [combine(p, r0, w0, merge=False) for p in pages])
+    line("+ readability votes (= newsgraph)", [combine(p, r0, w0) for p in pages])
     line("newsgraph extract() end to end", [p["newsgraph"] for p in pages])
 
     grid_r, grid_w = (1.5, 2.0, 3.0, float("inf")), (3, 4, 5, 6)
