@@ -66,3 +66,15 @@ def test_clean_text_has_no_gaps(pipeline: Pipeline) -> None:
 def test_empty_text_yields_nothing(pipeline: Pipeline) -> None:
     a = pipeline.analyze(Article(id="t5", text="  "))
     assert a.gaps == []
+
+
+def test_article_or_preposition_before_a_conjunction(pipeline: Pipeline) -> None:
+    text = (
+        "Oil talks between Riyadh and Moscow stall\n\n"
+        "Talks between and Moscow on oil output ended on Friday without a deal.\n"
+        "Saudi Arabia and Russia are the largest producers in the group. Officials met the in Vienna."
+    )
+    a = pipeline.analyze(Article(id="t6", text=text))
+    befores = [before(a, g.start) for g in a.gaps]
+    assert any(b.endswith("Talks between") for b in befores)
+    assert any(b.endswith("Officials met the") for b in befores)

@@ -103,6 +103,7 @@ TITLES = frozenset(
 )
 PARTICLES = frozenset(["on", "off", "up", "down", "out", "over", "back", "away", "about"])
 FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_AFTER_PLACE_PREP = re.compile(r"\b(?:in|at|from|to|near|across|into)\s+(?:the\s+)?$", re.IGNORECASE)
 _PAIR = re.compile(
     r"\b([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?)\s*(?:-|–|—|/|\band\b|&)\s*(?:the\s+)?([A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?)"
 )
@@ -148,6 +149,33 @@ def _in_form_of(partner: str, like: str) -> str:
     return countries.get(p.iso2, partner)
 
 
+def _orphan_possessives(text: str, doc: Any) -> list[tuple[int, str, Any]]:
+    """ "\n’s parent company", "in north ’s Inner": a possessive with no owner before it."""
+    out = []
+    for tok in doc:
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        if (
+            tok.text in ("'s", "’s")
+            and (tok.idx == 0 or text[tok.idx - 1].isspace())
+            # "Boeing 's" is a spacing slip, not a lost name
+            and (prev is None or prev.pos_ != "PROPN" or "\n" in text[prev.idx : tok.idx])
+        ):
+            out.append((tok.idx, "owner", tok))
+    return out
+
+
+def _loose_punctuation(text: str, doc: Any) -> list[tuple[int, str, Any]]:
+    """ "said , senior trader", "in , following": a space before a comma, full stop or semicolon
+    (a word ended there). Ellipses and decimals are not holes."""
+    out = []
+    for m in re.finditer(r"(?<=\w) +([,.;])(?=\s|$)", text):
+        start = m.start(1)
+        tokens = [t for t in doc if t.idx < start and not t.is_space]
+        anchor = tokens[-1] if tokens else None
+        out.append((start, "object", anchor))
+    return out
+
+
 class Gaps(Stage):
     name = "gaps"
     requires = ("doc", "entities")
@@ -188,6 +216,19 @@ class Gaps(Stage):
                 and nxt.is_punct
                 and nxt.text in ",.;:)!?"
                 and tok.whitespace_
+            ) or (
+                (low == "the" or (low in OBJECT_PREPS and tok.tag_ == "IN" and tok.dep_ != "prt"))
+                and (
+                    nxt.tag_ in ("IN", "CC", "VBD", "VBZ", "MD")
+                    if low == "the"
+                    # after "between and", a name or noun phrase follows (not "for and agree with")
+                    else nxt.lower_ in ("and", "or")
+                    and i + 2 < n
+                    and doc[i + 2].pos_ in ("PROPN", "NOUN", "DET", "NUM")
+                )
+                and tok.whitespace_
+                and not (i + 2 < n and doc[i + 2].pos_ in ("ADP", "ADV", "PART"))
+                and not (i > 0 and doc[i - 1].text in "-–/")
             ):
                 holes.setdefault(nxt.idx, ("object", tok))
             # "Putin says and Washington may": a reporting verb directly before "and" + a name
@@ -215,12 +256,14 @@ class Gaps(Stage):
                 and nxt.tag_ in ("VBZ", "VBD")
                 and i > 0
                 and doc[i - 1].text[:1].isupper()
-                and doc[i - 1].lower_ != "the"
-                and (i < 2 or doc[i - 2].lower_ not in ("the", "a", "an", "'s"))
+                and doc[i - 1].lower_ not in ("the", "a", "an")
+                and (i < 2 or doc[i - 2].lower_ not in ("the", "a", "an", "'s", "’s"))
             ):
                 holes.setdefault(nxt.idx, ("name", tok))
         for m in re.finditer(r"\(\s*\)|\[\s*\]", article.text):
             holes.setdefault(m.start() + 1, ("object", None))
+        for start, kind, anchor in [*_orphan_possessives(article.text, doc), *_loose_punctuation(article.text, doc)]:
+            holes.setdefault(start, (kind, anchor))
         gaps = []
         for start, (kind, anchor) in sorted(holes.items()):
             gaps.append(Gap(start=start, suggestion=self.suggest(article, doc, start, kind, anchor)))
@@ -248,28 +291,51 @@ class Gaps(Stage):
 
     def suggest(self, article: Article, doc: Any, start: int, kind: str, anchor: Any) -> str | None:
         text = article.text
-        found = self._by_context(article, start)
+        found = self._by_context(article, start) or self._by_right_context(article, start)
         if found:
             return found
         if kind in ("pair-right", "pair-left") and anchor is not None:
             partner = self._partner(article, anchor, start)
             if partner:
                 return partner
+        sent = ""
+        if anchor is not None:  # the sentence, but never past a line break (headlines run on)
+            lo, hi = anchor.sent.start_char, anchor.sent.end_char
+            lo = max(lo, text.rfind("\n", 0, anchor.idx) + 1)
+            nl = text.find("\n", anchor.idx)
+            sent = text[lo : hi if nl < 0 else min(hi, nl)]
         if (kind == "object" and anchor is not None and anchor.lower_ in PLACE_PREPS) or kind == "pair-right":
-            sent = ""
-            if anchor is not None:  # the sentence, but never past a line break (headlines run on)
-                lo, hi = anchor.sent.start_char, anchor.sent.end_char
-                lo = max(lo, text.rfind("\n", 0, anchor.idx) + 1)
-                nl = text.find("\n", anchor.idx)
-                sent = text[lo : hi if nl < 0 else min(hi, nl)]
-            places = {e.name: e for e in article.entities if e.type in ("GPE", "LOC")}
-            for name, _ in self._salience(article).most_common():
-                e = places.get(name)
-                if e is None:
-                    continue
-                if any(m.text in sent for m in e.mentions) or name in sent:
-                    continue
-                return name
+            return self._salient(article, sent, ("GPE", "LOC"))
+        return None
+
+    def _salient(self, article: Article, sent: str, types: tuple[str, ...]) -> str | None:
+        """The most salient place not already named in ``sent``.
+
+        A candidate must be a place for sure: a country or capital of the lexicon, or
+        named after a place preposition somewhere in the document ("in Hangzhou").
+        """
+        kinds = {e.name: e for e in article.entities if e.type in types}
+        text = article.text
+        for name, _ in self._salience(article).most_common():
+            e = kinds.get(name)
+            if e is None:
+                continue
+            if sent and (name in sent or any(m.text in sent for m in e.mentions)):
+                continue
+            if _place(name) is None and not any(
+                _AFTER_PLACE_PREP.search(text[max(0, m.start - 12) : m.start]) for m in e.mentions
+            ):
+                continue
+            return name
+        return None
+
+    def _entity_at(self, article: Article, start: int | None = None, end: int | None = None) -> str | None:
+        for e in article.entities:
+            if e.type not in ("PERSON", "GPE", "ORG", "LOC", "NORP"):
+                continue
+            for mention in e.mentions:
+                if (start is not None and mention.start == start) or (end is not None and mention.end == end):
+                    return e.name
         return None
 
     def _by_context(self, article: Article, start: int) -> str | None:
@@ -279,13 +345,24 @@ class Gaps(Stage):
             return None
         pattern = re.compile(r"\b" + r"\W+".join(re.escape(w) for w in before) + r"\s+")
         for m in pattern.finditer(article.text):
-            if abs(m.end() - start) < 3:
+            if abs(m.end() - start) >= 3 and (name := self._entity_at(article, start=m.end())):
+                return name
+        return None
+
+    def _by_right_context(self, article: Article, start: int) -> str | None:
+        """An entity that precedes the same two words elsewhere ("[WeWork]’s parent company")."""
+        after = re.findall(r"[’']s\b|[\w-]+", article.text[start : start + 80])[:2]
+        if len(after) < 2 or all(w.lower() in OBJECT_PREPS or w.lower() in ("the", "a", "an", "and") for w in after):
+            return None
+        pattern = re.compile(r"\s*".join(re.escape(w) for w in after) + r"\b")
+        for m in pattern.finditer(article.text):
+            if abs(m.start() - start) < 3:
                 continue
-            for e in article.entities:
-                if e.type not in ("PERSON", "GPE", "ORG", "LOC", "NORP"):
-                    continue
-                if any(mention.start == m.end() for mention in e.mentions):
-                    return e.name
+            end = m.start()
+            while end > 0 and article.text[end - 1] == " ":
+                end -= 1
+            if name := self._entity_at(article, end=end):
+                return name
         return None
 
     def _partner(self, article: Article, anchor: Any, start: int) -> str | None:
