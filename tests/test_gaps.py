@@ -78,3 +78,18 @@ def test_article_or_preposition_before_a_conjunction(pipeline: Pipeline) -> None
     befores = [before(a, g.start) for g in a.gaps]
     assert any(b.endswith("Talks between") for b in befores)
     assert any(b.endswith("Officials met the") for b in befores)
+
+
+def test_orphan_possessive_and_loose_punctuation(pipeline: Pipeline) -> None:
+    text = (
+        "Airline orders new jets\n\n"
+        "The order was announced on Monday.\n’s chief executive said the jets would arrive next year.\n"
+        "The dollar may weaken, said , a senior currency trader at the bank.\n"
+        "Boeing 's shares rose. Prices fell... then rose 1.5 percent."
+    )
+    a = pipeline.analyze(Article(id="t7", text=text))
+    starts = {g.start for g in a.gaps}
+    assert text.index("’s chief") in starts
+    assert text.index(", a senior") in starts
+    assert text.index(" 's shares") + 1 not in starts  # a spacing slip after a name, not a lost name
+    assert len(a.gaps) == 2
