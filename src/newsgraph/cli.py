@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__, config
-from .errors import NewsgraphError
+from .errors import ConfigError, NewsgraphError
 from .model import Article, Skipped
 
 Handler = Callable[[argparse.Namespace], int]
@@ -136,9 +136,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .store import Store
 
     settings = settings_from(args)
+    if not args.paths and not args.feed:
+        raise ConfigError("give files to ingest, or --feed URL_OR_FILE", origin="ingest")
     bar = Bar("ingest")
     with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
-        summary = jobs.ingest_paths(args.paths, settings, store, executor=args.executor, progress=bar)
+        if args.feed:
+            summary = _ingest_feeds(args, settings, store, args.feed, bar)
+        else:
+            summary = jobs.ingest_paths(args.paths, settings, store, executor=args.executor, progress=bar)
         bar.close()
         if args.json:
             emit({**summary.to_dict(), "counts": store.counts()})
@@ -147,6 +152,54 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         + (f" ({', '.join(f'{n} {c}' for c, n in sorted(summary.reasons.items()))})" if summary.skipped else "")
     )
     return exit_status(summary.processed + summary.unchanged, len(summary.skipped), settings.strict)
+
+
+def _fetcher(args: argparse.Namespace) -> Any:
+    from .ingest.fetch import Fetcher, FetchPolicy
+
+    policy = FetchPolicy(allow_private=args.allow_private, delay=args.delay, obey_robots=not args.ignore_robots)
+    return Fetcher(policy, archive=args.archive or None, cache_file=args.http_cache or None)
+
+
+def _ingest_feeds(
+    args: argparse.Namespace, settings: config.Settings, store: Any, feeds: list[str], bar: Any, fetcher: Any = None
+) -> Any:
+    """Read feeds, fetch new items (not stored by URL or content hash), ingest them."""
+    from . import jobs
+    from .ingest.feeds import new_articles
+
+    if fetcher is not None:
+        return jobs.ingest_articles(new_articles(feeds, fetcher, store), settings, store, progress=bar)
+    with _fetcher(args) as own:
+        return jobs.ingest_articles(new_articles(feeds, own, store), settings, store, progress=bar)
+
+
+@command("watch")
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Poll the feeds listed in a file (one URL a line) and ingest new items, every --every."""
+    import time
+
+    from .ingest.feeds import parse_duration, read_feed_list
+    from .store import Store
+
+    settings = settings_from(args)
+    try:
+        every = parse_duration(args.every)
+    except ValueError as exc:
+        raise ConfigError(str(exc), origin="--every") from exc
+    rounds = 0
+    with _fetcher(args) as fetcher:  # one fetcher: robots.txt, rate limits and ETags carry across rounds
+        while True:
+            feeds = read_feed_list(args.feeds)
+            with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
+                summary = _ingest_feeds(args, settings, store, feeds, Bar("watch"), fetcher)
+            rounds += 1
+            if args.json:
+                emit({"round": rounds, **summary.to_dict()})
+            warn(f"round {rounds}: {summary.stored} stored, {len(summary.skipped)} skipped")
+            if args.rounds and rounds >= args.rounds:
+                return 0
+            time.sleep(every)
 
 
 @command("stats")
@@ -256,8 +309,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyze", parents=[common, run], help=cmd_analyze.__doc__)
     p.add_argument("paths", nargs="+", help="files, folders or - for stdin")
-    p = sub.add_parser("ingest", parents=[common, run], help=cmd_ingest.__doc__)
-    p.add_argument("paths", nargs="+", help="files, folders or - for stdin")
+    fetch = argparse.ArgumentParser(add_help=False)
+    fetch.add_argument("--archive", default="newsgraph-archive.warc.gz", help="WARC file that keeps every page fetched")
+    fetch.add_argument("--http-cache", default="", help="JSON file of ETag/Last-Modified per URL (conditional GET)")
+    fetch.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host")
+    fetch.add_argument("--allow-private", action="store_true", help="allow loopback/private addresses (testing)")
+    fetch.add_argument("--ignore-robots", action="store_true", help="do not read robots.txt")
+    p = sub.add_parser("ingest", parents=[common, run, fetch], help=cmd_ingest.__doc__)
+    p.add_argument("paths", nargs="*", help="files (.txt, .html, .jsonl, .warc.gz, .arc.gz ...), folders or -")
+    p.add_argument("--feed", action="append", help="RSS/Atom feed URL or file: fetch and ingest its items")
+    p = sub.add_parser("watch", parents=[common, run, fetch], help=cmd_watch.__doc__)
+    p.add_argument("feeds", help="file of feed URLs, one a line")
+    p.add_argument("--every", default="15m", help="poll interval (30s, 15m, 1h)")
+    p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: never)")
     p = sub.add_parser("stats", parents=[common], help=cmd_stats.__doc__)
     p.add_argument("--top", type=int, default=10, help="how many top entities to list")
     p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)

@@ -99,8 +99,11 @@ def eval_extract(path: str | Path, settings: Settings) -> Metrics:
     metrics["pages_per_second"] = len(rows) / elapsed if elapsed else 0.0
     import trafilatura
 
+    started = time.perf_counter()
     baseline = [(trafilatura.extract(r["html"], url=r.get("url")) or "", r["text"]) for r in rows]
+    elapsed = time.perf_counter() - started
     metrics["baseline_trafilatura"] = score_extract_pages(baseline)
+    metrics["baseline_trafilatura"]["pages_per_second"] = len(rows) / elapsed if elapsed else 0.0
     return metrics
 
 

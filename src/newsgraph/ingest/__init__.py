@@ -18,6 +18,7 @@ from . import jsonl
 from .decode import decode
 from .html import from_html
 from .text import from_text
+from .warc import WARC_EXT, read_archive
 
 Reader = Callable[[Path, int], Iterator[Article | Skipped]]
 
@@ -61,6 +62,10 @@ def read_html_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     yield from_html(decode(_read_bytes(path), str(path), max_bytes * 4), str(path))
 
 
+def read_warc_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
+    yield from read_archive(path, max_bytes)
+
+
 def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     import gzip
     from typing import BinaryIO
@@ -80,6 +85,7 @@ READERS: dict[str, Reader] = {
     **{ext: read_text_file for ext in TEXT_EXT},
     **{ext: read_html_file for ext in HTML_EXT},
     **{ext: read_jsonl_file for ext in JSONL_EXT},
+    **{ext: read_warc_file for ext in WARC_EXT},
 }
 
 

@@ -1,12 +1,105 @@
-"""HTML pages: the article body and metadata through trafilatura, keeping inline link text."""
+"""HTML pages: the article body, its captions and its metadata.
+
+How the body is found
+---------------------
+Measured per page on the ScrapingHub benchmark pages (see ``bench/extract_compare.py``),
+trafilatura's errors are mostly *boilerplate kept*, not words lost: related-article
+headlines, "Read more: ..." links, newsletter and follow-us prompts, tag lists.
+Its ``favor_precision`` mode removes part of that at a small cost in recall; the
+rest is removed here by two rules that read the page itself, not a site list:
+
+1. **link-only lines**: a line whose whole text (after a "Read more:"-style label
+   or a list bullet) is the text of one ``<a>`` of the page, is headline-shaped
+   (4+ words, no closing sentence punctuation, not a URL or address) is a
+   related-links item. Inline link text inside a sentence is always kept, since
+   such a line is never the text of one link alone.
+2. **promotional lines**: short lines that ask the reader to follow, subscribe,
+   read more, or that label tags and comment counts (:data:`PROMO`).
+
+Where the extractors disagree, agreement decides (:func:`choose_body`):
+
+* the precision pass finds (almost) nothing: the recall pass, then readability-lxml;
+* the precision pass keeps under half of what readability *and* trafilatura's
+  balanced pass find, and those two agree (readability holds 80% of the balanced
+  pass's shingles): the balanced pass, two extractors outvoting one;
+* readability finds at least twice the words and already holds (90%) all of
+  trafilatura's text: trafilatura stopped early, and readability's extra lines
+  are kept if they are prose (see :func:`_merge_readability`).
+
+Bylines (at the edges of the body, or a line that is one of the page's author
+names) and photo credits standing on their own line also leave the body; a credit
+or caption-like line found there is listed with the captions.
+
+Each threshold is a named constant below; ``bench/extract_compare.py`` reports
+the ablation and a 5-fold cross-validation of them over pages.
+
+Captions
+--------
+``<figcaption>`` texts (and ``<caption>`` of figures, ``wp-caption-text`` ...) are
+kept out of :attr:`Extracted.body` and listed in :attr:`Extracted.captions`.
+:func:`from_html` builds ``Article.text`` as the body, then a blank line, then one
+line per caption; ``Article.captions`` points at those lines and
+``metadata["body_end"]`` is where the body stops, so facts read from a caption
+keep their evidence and nothing in the body moves.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EmptyInputError
-from ..model import Article, content_id
+from ..model import Article, Caption, content_id
+from .htmlmeta import read_meta
+
+_TOKEN = re.compile(r"\w+")
+
+# Lines that address the reader instead of reporting: imperatives to follow, subscribe
+# or read on, list labels, comment counters. Each alternative is anchored so that a
+# sentence *about* newsletters or Twitter is not taken for a prompt.
+PROMO = re.compile(
+    r"""^\W*(?:
+        (?:follow|like\s+us)\b.{0,60}?\bon\s+(?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|mastodon|x)\b.*
+      | (?:.{0,120}[.!?]\s+)?(?:click\s+here\s+(?:to\s+)?)?(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b.*
+      | (?:get|receive)\s+(?:our|the)\b.{0,60}\bnewsletters?\b.*
+      | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|don'?t\s+miss|most\s+(?:read|popular)
+         |also\s+read|more\s+from\s+\w+|trending(?:\s+now)?|more\s+stories|related\s+(?:articles|stories|posts))\W*
+      | (?:read\s+more|related|see\s+also|also\s+read|more)\s*:.{0,160}
+      | (?:tags?|topics?|filed\s+under|categories)(?:\s*:.{0,200})?
+      | \d*\s*comments?
+      | have\s+a\s+(?:news\s+)?tip\b.*
+      | (?:listen|watch)\s+(?:to\s+)?\S+\s+live\b.*
+      | (?:share|tweet|email|print)\s+(?:this(?:\s+(?:article|story|page|post))?|on\s+(?:facebook|twitter|linkedin|whatsapp|reddit|x))
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Thresholds, checked by 5-fold cross-validation over pages in bench/extract_compare.py
+MERGE_RATIO = 2.0  # readability must find this many times trafilatura's words...
+MERGE_COVER = 0.9  # ...and hold this share of trafilatura's 4-word shingles
+LINK_LINE_WORDS = 4  # a link-only line this long or longer is a related-article headline
+PROSE_WORDS = 10  # readability lines kept on a merge must be sentences this long
+SHORT_SHARE = 0.5  # the precision pass is "short" when under this share of another extractor's words
+AGREE_COVER = 0.8  # share of the balanced pass's shingles readability must hold to outvote it
+
+# A byline or a photo credit standing on its own line
+BYLINE = re.compile(  # names are capitalised: only the lead words ignore case
+    r"^\W*(?i:(?:(?:written|reporting|words|text|story|editing)\s+)?by)\s+[A-Z][\w.'’-]*"
+    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&|,))*\s*(?:[,|/–—-]\s*[\w .'’&-]{0,40})?\W*$"
+)
+CREDIT = re.compile(
+    r"^\W*(?:(?:photo|image|picture|video|illustration|photograph)s?(?:\s+credit)?|credits?)\s*(?::|by\b|/|©)",
+    re.IGNORECASE,
+)
+
+_LABEL = re.compile(r"^\W*(?:[A-Za-z'’ ]{2,30}:|[-•*·]\s)\s*")
+_URLISH = re.compile(r"@|https?:|www\.|\.com\b")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')]?$")
+_CAPTION_XPATH = (
+    "//figcaption | //figure//*[contains(@class,'caption')] | //*[contains(@class,'wp-caption-text')]"
+    " | //*[contains(@class,'image-caption') or contains(@class,'photo-caption') or contains(@class,'media-caption')]"
+)
 
 
 @dataclass
@@ -14,16 +107,159 @@ class Extracted:
     body: str
     title: str | None = None
     published: str | None = None
+    modified: str | None = None
     authors: list[str] = field(default_factory=list)
     source: str | None = None
     url: str | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
     language: str | None = None
+    captions: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # boilerplate lines taken out of the body
+    method: str = "trafilatura"
 
 
-def extract(html: str, url: str | None = None) -> Extracted:
-    """The article body and metadata of one HTML page."""
+def _norm(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def _parse(html: str) -> Any:
+    import lxml.html
+
+    try:
+        return lxml.html.fromstring(html.encode("utf-8", "surrogatepass") if "<?xml" in html[:100] else html)
+    except (ValueError, TypeError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+        return None
+
+
+def _anchor_texts(root: Any) -> set[str]:
+    if root is None:
+        return set()
+    out = set()
+    for a in root.iter("a"):
+        t = _norm(a.text_content())
+        if len(t.split()) >= 2:
+            out.add(t)
+    return out
+
+
+def _caption_texts(root: Any) -> list[str]:
+    if root is None:
+        return []
+    seen: dict[str, str] = {}
+    for el in root.xpath(_CAPTION_XPATH):
+        text = " ".join(el.text_content().split())
+        key = _norm(text)
+        if key and len(key.split()) >= 2 and not any(key in k for k in seen):
+            seen[key] = text
+    return list(seen.values())
+
+
+def is_link_line(line: str, anchors: set[str], min_words: int | None = None) -> bool:
+    """A line that is one link's text (a related-article headline), not a sentence with a link in it."""
+    s = line.strip()
+    m = _LABEL.match(s)
+    rest = _norm(s[m.end() :]) if m else _norm(s)
+    if rest not in anchors and _norm(s) not in anchors:
+        return False
+    words = LINK_LINE_WORDS if min_words is None else min_words
+    return not _URLISH.search(s) and len(rest.split()) >= words and not _SENTENCE_END.search(s)
+
+
+def is_promo(line: str) -> bool:
+    s = line.strip()
+    return len(s.split()) <= 45 and bool(PROMO.match(s))
+
+
+def _filter_lines(
+    text: str,
+    anchors: set[str],
+    captions: list[str],
+    min_words: int | None = None,
+    authors: list[str] | None = None,
+) -> tuple[str, list[str], list[str]]:
+    """The body without boilerplate, bylines and captions; what was removed; captions found in it.
+
+    Bylines are only looked for in the first and last three lines, where pages put them.
+    """
+    from ..stages.clean import is_caption
+
+    cap_keys = {_norm(c) for c in captions}
+    author_keys = {_norm(a) for a in authors or []} - {""}
+    lines = [line for line in text.split("\n") if line.strip()]
+    kept, removed, found = [], [], []
+    for index, line in enumerate(lines):
+        key = _norm(line)
+        short = len(line.split()) <= 15
+        edge = index < 3 or index >= len(lines) - 3
+        if is_promo(line) or is_link_line(line, anchors, min_words) or (key and key in cap_keys):
+            removed.append(line.strip())
+        elif short and (CREDIT.match(line) or is_caption(line)):
+            found.append(line.strip())  # a caption or credit inside the body: listed, not body
+        elif short and edge and (BYLINE.match(line.strip()) or key in author_keys):
+            removed.append(line.strip())
+        else:
+            kept.append(line)
+    if not kept:  # never filter a page down to nothing
+        return text.strip(), [], []
+    return "\n".join(kept), removed, found
+
+
+def _ntok(text: str) -> int:
+    return len(_TOKEN.findall(text))
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    t = _TOKEN.findall(text.lower())
+    return {tuple(t[i : i + 4]) for i in range(max(0, len(t) - 3))}
+
+
+def _readability(html: str) -> str:
+    try:
+        import lxml.html
+        from readability import Document
+
+        summary = Document(html).summary(html_partial=True)
+        root = lxml.html.fromstring(summary)
+    except Exception:  # readability raises bare Exceptions on odd pages
+        return ""
+    parts = []
+    for el in root.iter("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote"):
+        if el.getparent() is not None and el.getparent().tag in ("li", "blockquote"):
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            parts.append(text)
+    return "\n".join(parts)
+
+
+def _merge_readability(
+    body: str, other: str, anchors: set[str], ratio: float | None = None, cover: float | None = None
+) -> str:
+    """Take readability's text where it holds all of trafilatura's and twice as much.
+
+    That disagreement means trafilatura stopped early (a page split into several
+    containers); readability's extra lines are kept only when they are prose:
+    not link-only, not promotional, 10+ words ending like a sentence.
+    """
+    ratio = MERGE_RATIO if ratio is None else ratio
+    cover = MERGE_COVER if cover is None else cover
+    mine, theirs = _shingles(body), _shingles(other)
+    if not mine or len(_TOKEN.findall(other)) < ratio * len(_TOKEN.findall(body)):
+        return body
+    if len(mine & theirs) / len(mine) < cover:
+        return body
+    lines = []
+    for line in other.split("\n"):
+        s = line.strip()
+        inside = _shingles(s) <= mine if _shingles(s) else True
+        prose = len(s.split()) >= PROSE_WORDS and bool(_SENTENCE_END.search(s))
+        if inside or (prose and not is_promo(s) and not is_link_line(s, anchors)):
+            lines.append(s)
+    return "\n".join(lines)
+
+
+def _trafilatura(html: str, url: str | None, *, precision: bool, balanced: bool = False) -> dict[str, Any]:
     import trafilatura
 
     doc: Any = trafilatura.bare_extraction(
@@ -33,43 +269,157 @@ def extract(html: str, url: str | None = None) -> Extracted:
         include_comments=False,
         include_tables=True,
         include_links=False,  # link *text* is kept; only the targets are dropped
-        favor_precision=False,
+        favor_precision=precision and not balanced,
+        favor_recall=not precision and not balanced,
     )
     if doc is None:
-        return Extracted(body="")
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    author = data.get("author") or ""
-    authors = [a.strip() for a in (author.split(";") if isinstance(author, str) else author) if a.strip()]
-    tags: list[str] = []
-    for key in ("tags", "categories"):
-        value = data.get(key) or []
-        items = value.split(",") if isinstance(value, str) else list(value)
-        tags.extend(t.strip() for t in items if isinstance(t, str) and t.strip())
-    return Extracted(
-        body=data.get("text") or "",
-        title=data.get("title"),
-        published=data.get("date"),
-        authors=authors,
-        source=data.get("sitename") or data.get("hostname"),
-        url=data.get("url") or url,
-        description=data.get("description"),
-        tags=tags,
-        language=data.get("language"),
+        return {}
+    return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+
+
+def _split_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    text = str(value or "").strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1].replace("'", "")
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+@dataclass
+class Candidates:
+    """The extractors' outputs for one page; the costlier trafilatura passes run only when asked."""
+
+    precision: dict[str, Any]
+    readability: str
+    recall: Callable[[], dict[str, Any]]
+    balanced: Callable[[], dict[str, Any]]
+
+
+def candidates(html: str, url: str | None) -> Candidates:
+    return Candidates(
+        precision=_trafilatura(html, url, precision=True),
+        readability=_readability(html),
+        recall=lambda: _trafilatura(html, url, precision=False),
+        balanced=lambda: _trafilatura(html, url, precision=False, balanced=True),
     )
 
 
-def from_html(html: str, origin: str, *, doc_id: str | None = None, url: str | None = None) -> Article:
+def choose_body(
+    cands: Candidates, anchors: set[str], *, merge_ratio: float | None = None
+) -> tuple[dict[str, Any], str, str]:
+    """(trafilatura's record, body, method): the combination described in the module docstring."""
+    data = cands.precision
+    body, method = data.get("text") or "", "trafilatura-precision"
+    if _ntok(body) < 20:
+        recall = cands.recall()
+        if _ntok(recall.get("text") or "") > _ntok(body):
+            data, body, method = recall, recall.get("text") or "", "trafilatura-recall"
+    other = cands.readability
+    if other and _ntok(body) < SHORT_SHARE * _ntok(other):
+        # the precision pass kept under half of what readability found: if trafilatura's
+        # balanced pass finds twice as much *and readability agrees with it*, two extractors
+        # outvote the precision pass
+        balanced = cands.balanced()
+        text = balanced.get("text") or ""
+        shingles = _shingles(text)
+        if (
+            _ntok(body) < SHORT_SHARE * _ntok(text)
+            and shingles
+            and len(shingles & _shingles(other)) / len(shingles) >= AGREE_COVER
+        ):
+            data, body, method = balanced, text, "trafilatura-balanced"
+    if not body.strip():
+        return data, other, "readability"
+    if other:
+        merged = _merge_readability(body, other, anchors, ratio=merge_ratio)
+        if merged != body:
+            body, method = merged, method + "+readability"
+    return data, body, method
+
+
+def extract(html: str, url: str | None = None, *, detect_language: bool = True) -> Extracted:
+    """The article body, captions and metadata of one HTML page."""
+    root = _parse(html)
+    anchors = _anchor_texts(root)
+    captions = _caption_texts(root)
+    data, body, method = choose_body(candidates(html, url), anchors)
+    meta = read_meta(root)
+    author = data.get("author") or ""
+    authors = meta.authors or [
+        a.strip() for a in (author.split(";") if isinstance(author, str) else author) if a.strip()
+    ]
+    body, removed, in_body = _filter_lines(body, anchors, captions, authors=authors)
+    captions = captions + [c for c in in_body if _norm(c) not in {_norm(x) for x in captions}]
+    language = None
+    if detect_language and len(body) >= 40:
+        from ..stages.language import identify
+
+        language = identify(body)
+    return Extracted(
+        body=body,
+        title=data.get("title") or meta.title,
+        published=meta.published or data.get("date"),
+        modified=meta.modified,
+        authors=authors,
+        source=meta.site_name or data.get("sitename") or data.get("hostname"),
+        url=meta.canonical_url or data.get("url") or url,
+        description=meta.description or data.get("description"),
+        tags=meta.tags or _split_list(data.get("tags")) or _split_list(data.get("categories")),
+        language=language or meta.html_lang,
+        captions=[c for c in captions if _norm(c) not in _norm(body)],
+        removed=removed,
+        method=method,
+    )
+
+
+def from_html(
+    html: str,
+    origin: str,
+    *,
+    doc_id: str | None = None,
+    url: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Article:
+    """An Article whose text is the body, then the captions (see the module docstring)."""
     found = extract(html, url)
     if not found.body.strip():
         raise EmptyInputError("no article text found in the HTML", origin=origin)
-    return Article(
+    text = found.body.strip()
+    body_end = len(text)
+    spans: list[Caption] = []
+    if found.captions:
+        text += "\n"
+        for cap in found.captions:
+            text += "\n"
+            spans.append(Caption(len(text), len(text) + len(cap), cap))
+            text += cap
+    metadata: dict[str, Any] = {
+        k: v
+        for k, v in {
+            "description": found.description,
+            "tags": found.tags,
+            "html_language": found.language,
+            "extractor": found.method,
+            **(extra or {}),
+        }.items()
+        if v
+    }
+    metadata["body_end"] = body_end
+    article = Article(
         id=doc_id or content_id(found.body),
-        text=found.body,
+        text=text,
         title=found.title,
         published=found.published,
+        modified=found.modified,
         authors=found.authors,
         source=found.source,
-        url=found.url,
+        url=found.url or url,
         origin=origin,
-        metadata={k: v for k, v in {"description": found.description, "tags": found.tags}.items() if v},
+        metadata=metadata,
     )
+    article.captions = spans
+    article.boilerplate = list(found.removed)  # the clean stage adds what it removes
+    if found.language:
+        article.language = found.language
+    return article

@@ -7,6 +7,7 @@ from __future__ import annotations
 from .base import Stage
 from .clean import Clean
 from .entities import Entities
+from .gaps import Gaps
 from .language import Language
 from .parse import Parse
 
@@ -15,6 +16,7 @@ STAGES: tuple[type[Stage], ...] = (
     Language,
     Parse,
     Entities,
+    Gaps,
 )
 
 __all__ = ["STAGES", "Stage"]

@@ -1,10 +1,13 @@
 """Clean scraped text before anything reads it.
 
 Removes boilerplate lines (navigation, share and subscribe prompts, cookie
-notices), drops a dateline that the reader already turned into ``published``,
-and marks photo captions and credits (kept in the text, listed in
-``captions``, so that facts read from them still have evidence). Runs first:
-every later span points into the text this stage leaves.
+notices, and the promotional lines of :data:`newsgraph.ingest.html.PROMO`),
+lists them in ``boilerplate``, drops a dateline that the reader already turned
+into ``published``, and marks photo captions and credits (kept in the text,
+listed in ``captions``, so that facts read from them still have evidence).
+Captions a reader already found (HTML ``<figcaption>``, appended after the
+body) are kept and their spans moved to where they are in the cleaned text.
+Runs first: every later span points into the text this stage leaves.
 """
 
 from __future__ import annotations
@@ -57,8 +60,10 @@ SHORT_LINE = 12  # words: longer lines are never treated as boilerplate
 
 
 def is_boilerplate(line: str) -> bool:
+    from ..ingest.html import is_promo
+
     words = line.split()
-    return 0 < len(words) <= SHORT_LINE and bool(BOILERPLATE.match(line.strip()))
+    return 0 < len(words) <= SHORT_LINE and (bool(BOILERPLATE.match(line.strip())) or is_promo(line))
 
 
 def is_caption(line: str) -> bool:
@@ -72,6 +77,8 @@ class Clean(Stage):
     assigns = ("text", "captions", "boilerplate")
 
     def process(self, article: Article) -> Article:
+        known = [c.text for c in article.captions]
+        body_end = article.metadata.get("body_end")
         kept: list[str] = []
         removed: list[str] = []
         for index, line in enumerate(article.text.splitlines()):
@@ -86,12 +93,21 @@ class Clean(Stage):
             kept.append(line.rstrip())
         text = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
         article.text = text
-        article.boilerplate = removed
+        article.boilerplate = list(dict.fromkeys([*article.boilerplate, *removed]))  # reader's first
         article.captions = []
+        taken: set[int] = set()
+        for cap in known:  # reader-found captions sit after the body: find them from the end
+            start = text.rfind(cap)
+            if start >= 0 and start not in taken:
+                taken.add(start)
+                article.captions.append(Caption(start, start + len(cap), cap))
+        if body_end is not None:
+            article.metadata["body_end"] = min((c.start for c in article.captions), default=len(text) + 2) - 2
         offset = 0
         for line in text.split("\n"):
-            if is_caption(line):
-                start = offset + (len(line) - len(line.lstrip()))
+            start = offset + (len(line) - len(line.lstrip()))
+            if start not in taken and is_caption(line):
                 article.captions.append(Caption(start, offset + len(line.rstrip()), line.strip()))
             offset += len(line) + 1
+        article.captions.sort(key=lambda c: c.start)
         return article

@@ -1,0 +1,165 @@
+"""WARC and ARC archives (plain or gzipped per record, as Common Crawl News ships them).
+
+Each HTML ``response`` record (ARC: each HTML record) becomes an Article through
+:func:`~newsgraph.ingest.html.from_html`, with the record's target URI as ``url``
+and its capture date in ``metadata["captured"]``; ``published`` falls back to the
+capture date when the page states none. The id is a hash of the URI and the
+payload digest, so re-reading an archive yields the same ids.
+
+A damaged record (truncated gzip member, bad headers, a body shorter than its
+Content-Length) is reported as a :class:`~newsgraph.model.Skipped` with its byte
+offset, and reading resumes at the next record boundary: the next gzip member
+header in a gzipped file, the next ``WARC/1.`` line in a plain one. One bad record
+never costs the rest of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from ..errors import InputError, MalformedRecordError, UnreadableError
+from ..model import Article, Skipped
+from .decode import decode
+
+WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def capture_id(uri: str | None, payload: bytes) -> str:
+    """The id of one capture: the same whether the page comes from the fetcher or from its WARC."""
+    return hashlib.sha1(f"{uri}|{hashlib.sha1(payload).hexdigest()}".encode()).hexdigest()[:16]
+
+
+class _Damaged(ValueError):
+    """A record whose headers are not a WARC record's: resynchronise after it."""
+
+
+def _charset(content_type: str | None) -> str | None:
+    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
+    return m.group(1).lower() if m else None
+
+
+def payload_text(payload: bytes, content_type: str | None, origin: str, max_bytes: int) -> str:
+    """Decode an HTTP body: the declared charset when it works, else :func:`decode`'s rules."""
+    charset = _charset(content_type)
+    if charset:
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(payload, origin, max_bytes)
+
+
+def _resync(fh: IO[bytes], start: int, magic: bytes) -> int | None:
+    """Offset of the next ``magic`` after ``start`` (the next record), or None at end of file."""
+    fh.seek(start)
+    pos, tail = start, b""
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            return None
+        buf = tail + chunk
+        found = buf.find(magic)
+        if found >= 0:
+            return pos - len(tail) + found
+        tail = buf[-(len(magic) - 1) :]
+        pos += len(chunk)
+
+
+def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> Article | Skipped | None:
+    from .html import from_html
+
+    headers = record.rec_headers
+    if not is_arc and (not headers.get_header("WARC-Type") or not headers.get_header("Content-Length")):
+        # warcio reads such a header block as a record that swallows what follows
+        raise _Damaged("record without WARC-Type or Content-Length")
+    if not is_arc and headers.get_header("WARC-Type") != "response":
+        return None
+    http = record.http_headers
+    content_type = (http.get_header("Content-Type") if http is not None else None) or (
+        headers.get_header("Content-Type") if is_arc else None
+    )
+    if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
+        return None
+    if http is not None:
+        status = http.get_statuscode()
+        if status and not str(status).startswith("2"):
+            return None
+    uri = headers.get_header("WARC-Target-URI") or headers.get_header("uri")
+    captured = headers.get_header("WARC-Date") or headers.get_header("archive-date")
+    where = f"{origin}@{uri}" if uri else origin
+    payload = record.content_stream().read(max_bytes * 4 + 1)
+    if not payload.strip():
+        return None
+    if len(payload) > max_bytes * 4:
+        return Skipped(where, f"payload over {max_bytes * 4:,} bytes", "E104")
+    html = payload_text(payload, content_type, where, max_bytes * 4)
+    if "<" not in html[:2000]:
+        return None
+    doc_id = capture_id(uri, payload)
+    captured_iso = _iso_capture(captured)
+    article = from_html(html, where, doc_id=doc_id, url=uri, extra={"captured": captured_iso, "archive": origin})
+    if article.url is None:
+        article.url = uri
+    if not article.published and captured_iso:
+        article.published = captured_iso[:10]
+        article.metadata["published_from"] = "capture date"
+    return article
+
+
+def _iso_capture(value: str | None) -> str | None:
+    if not value:
+        return None
+    if re.fullmatch(r"\d{14}", value):  # ARC: YYYYMMDDhhmmss
+        return f"{value[:4]}-{value[4:6]}-{value[6:8]}T{value[8:10]}:{value[10:12]}:{value[12:14]}Z"
+    return value
+
+
+def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
+    """Every HTML capture in a WARC/ARC file, skipping (and reporting) damaged records."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    origin = str(path)
+    name = path.name.lower()
+    is_arc = name.endswith((".arc", ".arc.gz")) and not name.endswith((".warc", ".warc.gz"))
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=origin) from exc
+    with fh:
+        gzipped = fh.read(3) == _GZIP_MAGIC
+        magic = _GZIP_MAGIC if gzipped else (b"\n\nhttp" if is_arc else _WARC_MAGIC)
+        base = 0
+        while True:
+            fh.seek(base)
+            records = ArchiveIterator(fh, arc2warc=False)
+            offset = base
+            try:
+                for record in records:
+                    offset = base + records.offset  # start of this record (get_record_offset() would consume it)
+                    try:
+                        result = _record_article(record, origin, max_bytes, is_arc)
+                    except InputError as exc:
+                        result = Skipped(exc.origin or origin, exc.message, exc.code)
+                    if result is not None:
+                        yield result
+                return
+            except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:
+                # the iterator's offset is the start of the record it failed on, whether it
+                # failed parsing its headers or reading its body
+                offset = max(offset, base + max(0, records.offset))
+                err = MalformedRecordError(
+                    f"damaged record at byte {offset}: {type(exc).__name__}: {str(exc)[:160]}", origin=origin
+                )
+                yield Skipped(origin, err.message, err.code)
+                nxt = _resync(fh, offset + 1, magic)
+                if nxt is None:
+                    return
+                base = nxt + (2 if magic.startswith(b"\n") else 0)

@@ -1,0 +1,139 @@
+"""HTML extraction: body without boilerplate or captions, captions kept apart, metadata with time and zone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsgraph.config import Settings
+from newsgraph.ingest.html import extract, from_html, is_link_line, is_promo
+from newsgraph.ingest.htmlmeta import iso_datetime
+from newsgraph.stages.clean import Clean
+
+FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "article.html"
+
+
+def test_body_keeps_inline_link_text_and_drops_boilerplate() -> None:
+    found = extract(FIXTURE.read_text(encoding="utf-8"), "https://ledger.example.com/x")
+    assert "The mayor, Anna Holm, thanked the crews" in found.body  # inline link text kept
+    assert "forty metres of railing" in found.body
+    assert "before the summer holidays" in found.body
+    assert "Storm damage costs rise" not in found.body  # "Read more:" related link
+    assert "newsletter" not in found.body
+    assert "Follow us" not in found.body
+    assert "Workers inspect" not in found.body  # the caption is not body
+    assert any("Read more" in line for line in found.removed)
+
+
+def test_captions_and_metadata() -> None:
+    found = extract(FIXTURE.read_text(encoding="utf-8"))
+    assert found.captions == ["Workers inspect the repaired deck of the harbour bridge on Monday. (Photo: Jonas Berg)"]
+    assert found.title == "Harbour bridge reopens after storm repairs"
+    assert found.published == "2023-03-14T09:30+01:00"
+    assert found.modified == "2023-03-14T12:05+01:00"
+    assert found.authors == ["Maria Lindqvist"]
+    assert found.source == "The Coastal Ledger"
+    assert found.url == "https://ledger.example.com/news/harbour-bridge-reopens"
+    assert found.tags == ["Transport", "Storms"]
+    assert found.description and found.description.startswith("The harbour bridge reopened")
+    assert found.language == "en"
+
+
+def test_article_text_is_body_then_captions_with_spans() -> None:
+    article = from_html(FIXTURE.read_text(encoding="utf-8"), "article.html")
+    body_end = article.metadata["body_end"]
+    assert "Workers inspect" not in article.text[:body_end]
+    assert len(article.captions) == 1
+    cap = article.captions[0]
+    assert article.text[cap.start : cap.end] == cap.text
+    assert cap.start > body_end
+    cleaned = Clean(Settings()).process(article)  # spans survive the clean stage
+    cap = cleaned.captions[0]
+    assert cleaned.text[cap.start : cap.end].startswith("Workers inspect")
+
+
+def test_link_line_rule_spares_sentences_and_addresses() -> None:
+    anchors = {"storm damage costs rise as insurers count claims", "www example com", "anna holm"}
+    assert is_link_line("Read more: Storm damage costs rise as insurers count claims", anchors)
+    assert is_link_line("- Storm damage costs rise as insurers count claims", anchors)
+    assert not is_link_line("www.example.com", anchors)
+    assert not is_link_line("The mayor, Anna Holm, thanked the crews.", anchors)
+
+
+def test_promo_lines() -> None:
+    assert is_promo("Follow Newsbeat on Instagram, Facebook and Twitter.")
+    assert is_promo("Subscribe to the Morning Review newsletter")
+    assert is_promo("You may also like...")
+    assert is_promo("Tags: storms, bridges")
+    assert not is_promo("The council will subscribe to a new insurance scheme next year, the mayor said.")
+
+
+def test_iso_datetime_keeps_time_and_zone() -> None:
+    assert iso_datetime("2016-09-05T18:00:00+04:30") == "2016-09-05T18:00+04:30"
+    assert iso_datetime("Mon, 05 Sep 2016 14:00:30 GMT") == "2016-09-05T14:00:30+00:00"
+    assert iso_datetime("2016-09-05") == "2016-09-05"
+    assert iso_datetime("not a date") is None
+
+
+def test_empty_and_odd_html_do_not_crash() -> None:
+    assert extract("<html><body></body></html>").body == ""
+    assert extract("").body == ""
+    assert isinstance(extract("<p>unclosed <b>tags <div>" * 50).body, str)
+
+
+def test_sentences_about_newsletters_or_twitter_are_not_promo() -> None:
+    assert not is_promo("More than a million readers subscribe to her newsletter, which arrives every Sunday.")
+    assert not is_promo("Like many on Twitter, she questioned the figures.")
+    assert not is_promo("Tags were fitted to forty turtles last spring.")
+    assert not is_promo("Print on demand has changed publishing.")
+    assert is_promo("Click here to subscribe to The Paradigm Newsletter")
+    assert is_promo("Get the latest updates right in your inbox. Subscribe to NJ.com’s newsletters.")
+
+
+def test_bylines_and_credits_leave_the_body() -> None:
+    from newsgraph.ingest.html import _filter_lines
+
+    text = (
+        "By Maria Lindqvist and Jonas Berg, Reuters\n"
+        "The harbour bridge reopened on Tuesday after three weeks of repairs, officials said.\n"
+        "Photo: Jonas Berg/Reuters\n"
+        "Engineers replaced the railings and resurfaced both lanes of the bridge overnight.\n"
+        "Ferry operators said they would return to their normal timetable next week.\n"
+        "Maria Lindqvist"
+    )
+    body, removed, captions = _filter_lines(text, set(), [], authors=["Maria Lindqvist"])
+    assert body.splitlines() == [
+        "The harbour bridge reopened on Tuesday after three weeks of repairs, officials said.",
+        "Engineers replaced the railings and resurfaced both lanes of the bridge overnight.",
+        "Ferry operators said they would return to their normal timetable next week.",
+    ]
+    assert captions == ["Photo: Jonas Berg/Reuters"]
+    assert "By Maria Lindqvist and Jonas Berg, Reuters" in removed and "Maria Lindqvist" in removed
+    # "by" inside a sentence is not a byline
+    body, _, _ = _filter_lines("By the end of the week the bridge was open.\nIt was busy.", set(), [])
+    assert body.startswith("By the end of the week")
+
+
+def test_plain_text_boilerplate_and_captions() -> None:
+    from newsgraph.model import Article
+
+    text = (
+        "Storm closes harbour bridge\n"
+        "Skip to content\n"
+        "Waves damaged the deck of the harbour bridge overnight, the transport department said.\n"
+        "Workers inspect the damaged deck on Monday. (Reuters photo)\n"
+        "Share on Facebook\n"
+        "Repairs are expected to take three weeks.\n"
+        "We use cookies to improve your experience on our site.\n"
+        "Subscribe to our newsletter\n"
+    )
+    a = Clean(Settings()).process(Article(id="c", text=text))
+    assert a.boilerplate == [
+        "Skip to content",
+        "Share on Facebook",
+        "We use cookies to improve your experience on our site.",
+        "Subscribe to our newsletter",
+    ]
+    assert "cookies" not in a.text and "Repairs are expected" in a.text
+    assert [a.text[c.start : c.end] for c in a.captions] == [
+        "Workers inspect the damaged deck on Monday. (Reuters photo)"
+    ]
