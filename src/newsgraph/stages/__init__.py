@@ -6,15 +6,23 @@ from __future__ import annotations
 
 from .base import Stage
 from .clean import Clean
+from .counts import Counts
+from .dates import Dates
 from .entities import Entities
+from .events import Events
 from .language import Language
 from .parse import Parse
+from .tone import Tone
 
 STAGES: tuple[type[Stage], ...] = (
     Clean,
     Language,
     Parse,
     Entities,
+    Dates,
+    Events,
+    Counts,
+    Tone,
 )
 
 __all__ = ["STAGES", "Stage"]

@@ -1,0 +1,496 @@
+"""Events from dependency patterns: who did what to whom, with factuality.
+
+A trigger is a verb of the PLOVER lexicon ("attacked", "hand over"), a light verb
+with an event noun as object ("held talks", "imposed sanctions"), or an event noun
+with its participants attached ("a meeting with Obama", "among the supporters of
+the Syrian government", "the Moscow-Washington deal").
+
+Source and target come from syntax: subject (climbing through xcomp, conj and
+relative clauses; the agent of a passive), object, dative, prepositional
+complements; conjuncts give one event per actor. Pronouns go through coreference
+when the coref stage ran, else to the subject of the reporting verb ("Syria says
+it will...") or the last coded subject.
+
+Factuality: negation -> negated; may/might/could -> possible; will/would, "plan
+to", "willing to" -> future; "if"/"unless" clauses and "seek/urge to" ->
+hypothetical. Following PLOVER, a future cooperative act is also coded as the
+promise it is (AGREE), a future hostile act as a THREATEN, and a negated
+cooperative act as a REJECT, each asserted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .actors import Actor, ActorCoder, ActorContext
+from .plover import COOPERATIVE, HOSTILE, Lexicon, Trigger
+
+SUBJ = frozenset({"nsubj", "csubj"})
+TARGET_PREPS = ("to", "with", "against", "on", "upon", "at", "from", "into", "toward", "towards", "for", "over")
+PLACE_TARGET_TYPES = frozenset({"PROTEST", "MOBILIZE", "ASSAULT", "COERCE"})
+POSSIBLE = frozenset({"may", "might", "could", "can"})
+FUTURE = frozenset({"will", "shall", "would", "'ll", "wo"})
+ADJ_ATTITUDES = {
+    "willing": "future",
+    "prepared": "future",
+    "ready": "future",
+    "committed": "future",
+    "determined": "future",
+    "set": "future",
+    "likely": "possible",
+    "expected": "possible",
+    "able": "possible",
+    "unlikely": "possible",
+    "unwilling": "negated",
+    "reluctant": "negated",
+}
+NOUN_HAPPEN = frozenset({"happen", "occur", "come", "take", "emerge", "materialize", "collapse", "fail"})
+AGENT_NOUNS = frozenset({"supporter", "backer", "ally", "sponsor", "opponent", "critic", "enemy"})
+# Verbs needing a coded target to count: alone they are too often not events ("held a press conference").
+NEEDS_TARGET = frozenset(
+    {"hold", "call", "receive", "press", "push", "back", "free", "charge", "recall", "strike", "fire", "give",
+     "send", "share", "deliver", "provide", "supply", "help", "train", "block", "talk", "host", "defend",
+     "welcome", "release", "capture", "seize", "open", "end", "investigate", "beat",
+     "reinforce", "strengthen", "accept", "settle", "sign", "commit"}
+)
+SKIP_DEPS = frozenset({"amod", "compound", "acl", "relcl", "pcomp"})
+REPORT_MARKERS = frozenset({"according"})
+REVERSERS = frozenset({"lift", "ease", "cancel", "end", "halt", "suspend", "call off", "relax", "drop", "scrap",
+                       "remove", "rescind", "revoke", "abandon", "break off", "cut off", "stop", "withdraw"})
+ADJUNCTS = frozenset({"following", "after", "during", "before", "ahead", "since", "at"})
+FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
+
+
+@dataclass
+class Found:
+    """An event before dating and placing."""
+
+    code: str
+    cameo: str
+    mode: str | None
+    trigger: Any  # spaCy token
+    source: Actor | None
+    target: Actor | None
+    factuality: str
+    reported_by: str | None = None
+    derived: bool = False
+    evidence: tuple[int, int] = (0, 0)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Extractor:
+    def __init__(self, lex: Lexicon, coder: ActorCoder) -> None:
+        self.lex = lex
+        self.coder = coder
+
+    # -- triggers -------------------------------------------------------------------
+    def noun_key(self, tok: Any) -> Trigger | None:
+        nouns = self.lex.nouns
+        for c in tok.children:
+            if c.dep_ == "compound":
+                key = f"{c.lemma_.lower()} {tok.lemma_.lower()}"
+                if key in nouns:
+                    return nouns[key]
+        return nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
+
+    def verb_trigger(self, tok: Any) -> tuple[Trigger, Any] | None:
+        """(trigger, the token whose complements hold the target) for a verb, or None."""
+        if tok.pos_ != "VERB" or tok.dep_ in SKIP_DEPS:
+            return None
+        lemma = tok.lemma_.lower()
+        for c in tok.children:
+            if c.dep_ == "prt":
+                key = f"{lemma} {c.lower_}"
+                if key in self.lex.verbs:
+                    return self.lex.verbs[key], tok
+        key = lemma + (" " + prt.lower_ if (prt := next((c for c in tok.children if c.dep_ == "prt"), None)) else "")
+        if key in REVERSERS or lemma in REVERSERS or lemma in self.lex.light_verbs:
+            for c in tok.children:
+                if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}:
+                    trig = self.noun_key(c)
+                    if trig is None:
+                        continue
+                    if key in REVERSERS or lemma in REVERSERS:
+                        # lifting a curfew is a concession; suspending aid a sanction
+                        if trig.code in HOSTILE | {"THREATEN", "SANCTION"}:
+                            return self.lex.verbs["concede"], tok
+                        if trig.code in COOPERATIVE:
+                            return self.lex.verbs["suspend"], tok
+                        continue
+                    return trig, c
+        if lemma in {"speak", "talk"} and any(
+            c.dep_ == "prep" and c.lower_ in {"with", "to"} for c in tok.children
+        ):
+            return self.lex.verbs["talk"], tok
+        if lemma in self.lex.report_verbs and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
+            return None
+        trig = self.lex.verbs.get(lemma)
+        if trig is None:
+            return None
+        return trig, tok
+
+    # -- extraction -----------------------------------------------------------------
+    def extract(self, doc: Any, ctx: ActorContext, quotes: list[tuple[int, int, str | None]] = ()) -> list[Found]:  # type: ignore[assignment]
+        out: list[Found] = []
+        self._last_subject: Actor | None = None
+        self._last_person: Actor | None = None
+        for sent in doc.sents:
+            for tok in sent:  # remember who was last named as a subject, for "he"/"she"
+                if tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON":
+                    found = [a for a in self.coder.code_token(tok, ctx) if a.code]
+                    if found:
+                        self._last_person = found[0]
+                        break
+            found: list[Found] = []
+            for tok in sent:
+                try:
+                    found.extend(self._from_token(tok, ctx))
+                except (IndexError, ValueError, AttributeError):
+                    continue
+            for f in found:
+                f.evidence = (sent.start_char, sent.end_char)
+                for qs, qe, speaker in quotes:
+                    if qs <= f.trigger.idx < qe and speaker:
+                        f.reported_by = f.reported_by or speaker
+            out.extend(_dedupe(found))
+        return out
+
+    def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
+        vt = self.verb_trigger(tok)
+        if vt is not None:
+            trig, obj = vt
+            return self._verb_events(tok, trig, obj, ctx)
+        if tok.pos_ in {"NOUN", "PROPN"}:
+            trig = self.noun_key(tok)
+            if trig is not None and not _light_object(tok, self.lex):
+                return self._noun_events(tok, trig, ctx)
+        return []
+
+    def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
+        sources, targets = self._verb_arguments(verb, obj, trig, ctx)
+        if not any(a.code for a in sources) and _subject(verb)[1] is None:
+            return []  # an active verb with no coded agent: a description, not an event we can code
+        bare = not any(c.dep_ == "prt" for c in verb.children) and trig is self.lex.verbs.get(verb.lemma_.lower())
+        if bare and verb.lemma_.lower() in NEEDS_TARGET and obj is verb and not any(t.code for t in targets):
+            return []
+        fact = self.factuality(verb)
+        return self._make(trig, verb, sources, targets, fact, ctx)
+
+    def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
+        pair = _hyphen_pair(noun, self.coder, ctx)
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        if pair:
+            sources, targets = [pair[0]], [pair[1]]
+        else:
+            with_targets = self._prep_actors(noun, ("with", "between", "against", "on", "to"), ctx)
+            of_targets = self._prep_actors(noun, ("of",), ctx) if noun.lemma_.lower() in AGENT_NOUNS else []
+            if not with_targets and not of_targets:
+                return []
+            targets = with_targets or of_targets
+            own = [a for a in self.coder.code_token(noun, ctx) if a.code] if not of_targets else []
+            sources = own or self._governing_subject(noun, ctx)
+            if not sources:
+                return []
+        fact = "asserted"
+        head = noun.head
+        if noun.dep_ in {"nsubj", "nsubjpass"} and head.lemma_.lower() in NOUN_HAPPEN | {"be"}:
+            fact = self.factuality(head)
+        elif noun.dep_ in {"dobj", "pobj", "attr"}:
+            fact = self.factuality(_clause_head(noun))
+        return self._make(trig, noun, sources, targets, fact, ctx)
+
+    def _make(self, trig: Trigger, tok: Any, sources: list[Actor], targets: list[Actor], fact: str,
+              ctx: ActorContext) -> list[Found]:
+        coded_sources = [s for s in sources if s.code] or [None]  # type: ignore[list-item]
+        coded_targets = [t for t in targets if t.code] or [None]  # type: ignore[list-item]
+        reporter = self._reporter(tok, ctx)
+        out: list[Found] = []
+        for s in coded_sources:
+            for t in coded_targets:
+                if s is None and t is None:
+                    continue
+                if s is not None and t is not None and s.start == t.start:
+                    continue
+                out.append(Found(trig.code, trig.cameo, trig.mode, tok, s, t, fact, reporter))
+                derived = self._derive(trig.code, fact, tok)
+                if derived:
+                    code, cameo = derived
+                    out.append(Found(code, cameo, trig.mode, tok, s, t, "asserted", reporter, derived=True))
+        return out
+
+    def _derive(self, code: str, fact: str, tok: Any) -> tuple[str, str] | None:
+        """PLOVER's reading of intentions: a promise, a threat, a refusal."""
+        head = tok.head if tok.dep_ in {"xcomp", "dobj"} else None
+        if head is not None and head.lemma_.lower() in self.lex.attitudes and self.lex.attitudes[head.lemma_.lower()][0]:
+            return None  # the governing verb is itself the promise/threat/refusal
+        if fact == "future":
+            if code in COOPERATIVE and code != "AGREE":
+                return "AGREE", "030"
+            if code in HOSTILE:
+                return "THREATEN", "130"
+        if fact == "negated" and code in COOPERATIVE and code not in {"CONSULT"}:
+            return "REJECT", "120"
+        return None
+
+    # -- arguments ------------------------------------------------------------------
+    def _verb_arguments(self, verb: Any, obj: Any, trig: Trigger, ctx: ActorContext) -> tuple[list[Actor], list[Actor]]:
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        subj, passive = _subject(verb)
+        if passive is not None:  # passive: the subject is the target, the agent the source
+            targets = self.coder.code_token(passive, ctx)
+            if subj is not None:
+                sources = self.coder.code_token(subj, ctx)
+        elif subj is not None:
+            sources = self.coder.code_token(subj, ctx)
+            if not any(a.code for a in sources) and (subj.pos_ == "PRON" or subj.lower_ in {"it", "they"}):
+                sources = self._pronoun_fallback(verb, ctx, subj)
+        if any(a.code for a in sources):
+            self._last_subject = next(a for a in sources if a.code)
+            if subj is not None and subj.ent_type_ == "PERSON":
+                self._last_person = self._last_subject
+        if not targets:
+            targets = self._targets(verb, obj, trig, ctx)
+        return sources, targets
+
+    def _targets(self, verb: Any, obj: Any, trig: Trigger, ctx: ActorContext, depth: int = 0) -> list[Actor]:
+        holders = [verb] if obj is verb else [obj, verb]
+        for holder in holders:
+            for dep in ("dative", "dobj"):
+                for c in holder.children:
+                    if c.dep_ == dep and c is not obj:
+                        found = [a for a in self.coder.code_token(c, ctx) if a.code]
+                        if found:
+                            return found
+            found = self._prep_actors(holder, TARGET_PREPS, ctx)
+            if found:
+                return found
+        if obj is not verb:
+            found = [a for a in self.coder.code_token(obj, ctx) if a.code]
+            if found and obj.dep_ == "dobj":
+                return found
+        if depth < 2:
+            for c in verb.children:
+                if (c.dep_ in {"xcomp", "ccomp"} or _infinitival(c)) and c.pos_ in {"VERB", "AUX"}:
+                    if c.dep_ == "ccomp":
+                        for s in c.children:
+                            if s.dep_ in SUBJ:
+                                found = [a for a in self.coder.code_token(s, ctx) if a.code]
+                                if found:
+                                    return found
+                    found = self._targets(c, c, trig, ctx, depth + 1)
+                    if found:
+                        return found
+        if trig.code in PLACE_TARGET_TYPES:
+            for holder in holders:
+                for c in holder.children:
+                    if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
+                        for p in c.children:
+                            if p.dep_ == "pobj" and p.ent_type_ in {"GPE"}:
+                                name = ctx.name_of_token.get(p.i, p.text)
+                                code = self.coder.code_name(name, ctx.year, acting=False)
+                                if code:
+                                    return [Actor(code[:3], name, p.idx, p.idx + len(p.text))]
+        return []
+
+    def _prep_actors(self, tok: Any, preps: tuple[str, ...], ctx: ActorContext) -> list[Actor]:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found = [a for a in self.coder.code_token(p, ctx) if a.code]
+                        if found:
+                            return found
+        return []
+
+    def _governing_subject(self, tok: Any, ctx: ActorContext) -> list[Actor]:
+        cur = tok
+        for _ in range(8):
+            if cur.dep_ in {"prep", "advcl"} and cur.lower_ in ADJUNCTS:
+                root = cur.sent.root
+                subj, passive = _subject(root)
+                if subj is not None and passive is None:
+                    found = [a for a in self.coder.code_token(subj, ctx) if a.code]
+                    if found:
+                        return found
+            if cur.dep_ == "ROOT" and cur.pos_ not in {"VERB", "AUX"}:
+                return []
+            cur = cur.head
+            if cur.pos_ in {"VERB", "AUX"}:
+                subj, passive = _subject(cur)
+                if subj is not None and passive is None:
+                    found = [a for a in self.coder.code_token(subj, ctx) if a.code]
+                    if not found and subj.pos_ == "PRON":
+                        found = self._pronoun_fallback(cur, ctx)
+                    if found:
+                        return found
+            if cur.dep_ == "ROOT":
+                break
+        return []
+
+    def _pronoun_fallback(self, verb: Any, ctx: ActorContext, pronoun: Any = None) -> list[Actor]:
+        if pronoun is not None and pronoun.lower_ in {"he", "she", "him", "her"} and self._last_person is not None:
+            return [self._last_person]
+        cur = verb
+        for _ in range(6):
+            if cur.dep_ == "ROOT":
+                break
+            parent = cur.head
+            if cur.dep_ in {"ccomp", "conj", "xcomp", "advcl"} and parent.lemma_.lower() in self.lex.report_verbs:
+                subj, _ = _subject(parent)
+                if subj is not None:
+                    found = [a for a in self.coder.code_token(subj, ctx) if a.code]
+                    if not found and subj.lower_ in {"he", "she"} and self._last_person is not None:
+                        found = [self._last_person]
+                    if found:
+                        return found
+            cur = parent
+        return [self._last_subject] if self._last_subject is not None else []
+
+    def _reporter(self, tok: Any, ctx: ActorContext) -> str | None:
+        cur = tok
+        for _ in range(8):
+            if cur.dep_ == "ROOT":
+                break
+            parent = cur.head
+            if parent.lemma_.lower() in self.lex.report_verbs and cur.dep_ in {"ccomp", "parataxis", "xcomp", "advcl"}:
+                subj, _ = _subject(parent)
+                if subj is not None:
+                    actors = self.coder.code_token(subj, ctx)
+                    return actors[0].name if actors else subj.text
+            cur = parent
+        return None
+
+    # -- factuality -----------------------------------------------------------------
+    def factuality(self, verb: Any) -> str:
+        fact = "asserted"
+        cur = verb
+        for _ in range(5):
+            children = list(cur.children)
+            if any(c.dep_ == "neg" or c.lower_ in {"never"} for c in children):
+                return "negated"
+            if any(c.lower_ == "no" and c.dep_ == "advmod" for c in children):
+                return "negated"
+            for c in children:
+                if c.dep_ == "aux" or (c.dep_ == "auxpass" and c.lower_ in POSSIBLE | FUTURE):
+                    word = c.lower_
+                    if word in POSSIBLE and fact == "asserted":
+                        fact = "possible"
+                    elif word in FUTURE and fact == "asserted":
+                        fact = "future"
+                    elif word == "going" and fact == "asserted":
+                        fact = "future"
+                if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
+                    return "hypothetical"
+            if (cur.dep_ in {"xcomp", "ccomp"} or _infinitival(cur)) and cur.head is not cur:
+                head = cur.head
+                lemma = head.lemma_.lower()
+                if head.pos_ == "ADJ" and head.lower_ in ADJ_ATTITUDES:
+                    att = ADJ_ATTITUDES[head.lower_]
+                    if any(c.dep_ == "neg" for c in head.children):
+                        return "negated"
+                    return att if fact == "asserted" else fact
+                if lemma in self.lex.attitudes and (cur.dep_ != "ccomp" or lemma in {"demand", "urge", "ask", "decide"}):
+                    att = self.lex.attitudes[lemma][1]
+                    if att != "asserted":
+                        return att
+                    cur = head
+                    continue
+                if head.lower_ in ADJ_ATTITUDES and head.dep_ in {"acomp", "amod"}:
+                    return ADJ_ATTITUDES[head.lower_]
+                if lemma in {"be"} or head.pos_ == "AUX":
+                    cur = head
+                    continue
+                break
+            if cur.dep_ == "conj":
+                cur = cur.head
+                continue
+            if cur.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in {"if", "unless"} for c in cur.children):
+                return "hypothetical"
+            break
+        if fact == "future":
+            # "would" under an "if" clause of the same sentence is hypothetical
+            root = verb
+            while root.dep_ != "ROOT" and root.head is not root:
+                root = root.head
+            for t in root.subtree:
+                if t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head is not verb:
+                    if any(c.lower_ == "would" for c in verb.children):
+                        return "hypothetical"
+        return fact
+
+
+def _subject(verb: Any) -> tuple[Any | None, Any | None]:
+    """(source-side subject, passive subject) of a verb, climbing xcomp/conj/relcl."""
+    cur = verb
+    for _ in range(6):
+        subj = next((c for c in cur.children if c.dep_ in SUBJ), None)
+        passive = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None:
+            agent = next((c for c in cur.children if c.dep_ == "agent"), None)
+            pobj = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+            return pobj, passive
+        if subj is not None:
+            if subj.lower_ in {"who", "which", "that"} and cur.dep_ == "relcl":
+                return cur.head, None
+            return subj, None
+        if cur.dep_ in {"xcomp", "conj", "advcl", "acomp"} and cur.head is not cur:
+            cur = cur.head
+            continue
+        if cur.dep_ in {"relcl", "acl"}:
+            return cur.head, None
+        break
+    return None, None
+
+
+def _infinitival(tok: Any) -> bool:
+    """A "to"-infinitive adverbial clause ("sought for weeks to secure"), parsed like an xcomp."""
+    return tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+
+
+def _light_object(noun: Any, lex: Lexicon) -> bool:
+    head = noun.head
+    return noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB" and (
+        head.lemma_.lower() in lex.light_verbs or head.lemma_.lower() in lex.verbs
+    )
+
+
+def _clause_head(tok: Any) -> Any:
+    cur = tok
+    for _ in range(6):
+        if cur.pos_ in {"VERB", "AUX"} or cur.dep_ == "ROOT":
+            return cur
+        cur = cur.head
+    return cur
+
+
+def _hyphen_pair(noun: Any, coder: ActorCoder, ctx: ActorContext) -> tuple[Actor, Actor] | None:
+    """"the Moscow-Washington deal", "US-Russian talks": two actors joined by a hyphen."""
+    mods = [c for c in noun.lefts if c.dep_ in {"compound", "amod", "nmod"}]
+    tokens = [t for m in mods for t in m.subtree]
+    if not any(t.text in {"-", "–", "‐"} for t in tokens) and not any("-" in t.text for t in tokens):
+        return None
+    actors: list[Actor] = []
+    for t in sorted(tokens, key=lambda t: t.i):
+        parts = [t.text] if "-" not in t.text else t.text.split("-")
+        for part in parts:
+            name = ctx.name_of_token.get(t.i, part) if len(parts) == 1 else part
+            code = coder.code_name(name, ctx.year) or coder.t["demonyms"].get(part)
+            if code and all(a.code != code for a in actors):
+                actors.append(Actor(code, name, t.idx, t.idx + len(t.text)))
+    if len(actors) >= 2:
+        return actors[0], actors[1]
+    return None
+
+
+def _dedupe(found: list[Found]) -> list[Found]:
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in found:
+        key = (f.code, f.source.code if f.source else None, f.target.code if f.target else None, f.factuality)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
