@@ -30,7 +30,10 @@ from .. import lexicon as names_lexicon
 from ..errors import ConfigError
 
 PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "det", "npadvmod", "nummod"})
-PREP_OF = frozenset({"of", "in", "from", "for"})
+PREP_OF = frozenset({"of", "in", "from", "for", "throughout", "across", "inside"})
+# Heads whose own role yields to a modifier's: "security forces" -> COP, "rebel leaders" -> REB.
+GENERIC_HEADS = frozenset({"force", "official", "authority", "leader", "member", "personnel", "unit", "officer",
+                           "people", "side", "head", "chief", "man", "group", "commander", "agent"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "who", "which", "that"})
 IGO_PREFIX = "IGO"
 QUANTITY_HEADS = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
@@ -206,6 +209,8 @@ class ActorCoder:
             if head.ent_type_ == "PERSON":
                 country, role = self._modifiers(head, ctx)
                 role = role or self._title_role(head)
+                if role and not country:
+                    country = self._sentence_country(head, ctx) or ctx.focus_iso3
                 if country or role:
                     return [Actor(_join(country, role or "GOV" if country else role), name, span_start, span_end)]
                 return [Actor(None, name, *_ent_bounds(doc, head))]
@@ -220,8 +225,17 @@ class ActorCoder:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._code_one(pobj, ctx)
+        for t in left:
+            if t.dep_ == "compound":
+                named = self.t["metonyms"].get(t.text.lower()) or self.leader(ctx.name_of_token.get(t.i, ""), ctx.year)
+                if named and len(named) > 3:
+                    return [Actor(named, t.text, span_start, span_end)]
         # 2. a description: role noun + country modifiers
         role = self.role(head.lemma_) or self.role(head.text)
+        if role is None or head.lemma_.lower() in GENERIC_HEADS:
+            for t in left:
+                if t.dep_ in {"compound", "amod"} and t.ent_type_ not in {"NORP", "GPE"}:
+                    role = self.role(t.lemma_) or role
         countries, mod_role = self._countries(head, ctx, deep=role is not None), None
         if role is None:
             for t in left:
@@ -230,7 +244,7 @@ class ActorCoder:
         if role is None and not countries:
             # "the offices of the Palestinian administrators": look one "of" further
             for child in head.children:
-                if child.dep_ == "prep" and child.lower_ == "of":
+                if child.dep_ == "prep" and child.lower_ in {"of", "for"}:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             return self._code_one(pobj, ctx)
@@ -249,6 +263,10 @@ class ActorCoder:
         for child in head.children:
             if child.dep_ in PHRASE_DEPS:
                 for t in child.subtree:
+                    if t.i > 1 and t.doc[t.i - 1].text == "-" and t.doc[t.i - 2].lower_ in {"pro", "anti"}:
+                        continue
+                    if t.lower_.startswith(("pro-", "anti-")):
+                        continue
                     c = self._country_of(t, ctx)
                     if c and c not in found and t.i != head.i:
                         found.append(c)

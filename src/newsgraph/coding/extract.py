@@ -50,14 +50,19 @@ AGENT_NOUNS = frozenset({"supporter", "backer", "ally", "sponsor", "opponent", "
 # Verbs needing a coded target to count: alone they are too often not events ("held a press conference").
 NEEDS_TARGET = frozenset(
     {"hold", "call", "receive", "press", "push", "back", "free", "charge", "recall", "strike", "fire", "give",
-     "send", "share", "deliver", "provide", "supply", "help", "train", "block", "talk", "host", "defend",
-     "welcome", "release", "capture", "seize", "open", "end", "investigate", "beat",
-     "reinforce", "strengthen", "accept", "settle", "sign", "commit"}
+     "send", "share", "deliver", "provide", "supply", "help", "train", "host", "defend",
+     "welcome", "release", "capture", "seize", "open", "end", "beat",
+     "reinforce", "strengthen", "accept", "settle", "sign", "commit", "meet", "talk", "negotiate"}
 )
 SKIP_DEPS = frozenset({"amod", "compound", "acl", "relcl", "pcomp"})
 REPORT_MARKERS = frozenset({"according"})
+CONTAINER_NOUNS = frozenset({"effort", "process", "plan", "programme", "program", "mission", "day", "week", "month",
+                             "round", "series", "wave", "campaign", "initiative", "bid", "attempt", "year"})
+GENERIC_WORDS = frozenset()
 REVERSERS = frozenset({"lift", "ease", "cancel", "end", "halt", "suspend", "call off", "relax", "drop", "scrap",
                        "remove", "rescind", "revoke", "abandon", "break off", "cut off", "stop", "withdraw"})
+DEONTIC = frozenset({"must", "should"})
+SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 ADJUNCTS = frozenset({"following", "after", "during", "before", "ahead", "since", "at"})
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
@@ -85,18 +90,33 @@ class Extractor:
         self.coder = coder
 
     # -- triggers -------------------------------------------------------------------
-    def noun_key(self, tok: Any) -> Trigger | None:
+    def noun_key(self, tok: Any, depth: int = 0) -> Trigger | None:
         nouns = self.lex.nouns
         for c in tok.children:
-            if c.dep_ == "compound":
+            if c.dep_ in {"compound", "amod"}:
                 key = f"{c.lemma_.lower()} {tok.lemma_.lower()}"
                 if key in nouns:
                     return nouns[key]
-        return nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
+        found = nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
+        if found is not None or depth > 1:
+            return found
+        lemma = tok.lemma_.lower()
+        if lemma in CONTAINER_NOUNS:
+            # "mediation efforts", "10 days of war games", "a round of talks"
+            for c in tok.children:
+                if c.dep_ == "compound":
+                    inner = nouns.get(c.lemma_.lower())
+                    if inner is not None:
+                        return inner
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return self.noun_key(p, depth + 1)
+        return None
 
     def verb_trigger(self, tok: Any) -> tuple[Trigger, Any] | None:
         """(trigger, the token whose complements hold the target) for a verb, or None."""
-        if tok.pos_ != "VERB" or tok.dep_ in SKIP_DEPS:
+        if tok.pos_ != "VERB" or tok.dep_ in SKIP_DEPS or _in_description(tok):
             return None
         lemma = tok.lemma_.lower()
         for c in tok.children:
@@ -157,22 +177,52 @@ class Extractor:
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
+        if tok.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children):
+            found = self._demand(tok, ctx)
+            if found:
+                return found
         vt = self.verb_trigger(tok)
         if vt is not None:
             trig, obj = vt
             return self._verb_events(tok, trig, obj, ctx)
         if tok.pos_ in {"NOUN", "PROPN"}:
             trig = self.noun_key(tok)
-            if trig is not None and not _light_object(tok, self.lex):
+            if trig is not None and not self._governed_object(tok):
                 return self._noun_events(tok, trig, ctx)
         return []
+
+    def _demand(self, verb: Any, ctx: ActorContext) -> list[Found]:
+        """"X said/declared/reminded that Y must Z": X asks Y to Z (PLOVER REQUEST)."""
+        speaker_verb = verb.head
+        if speaker_verb.pos_ not in {"VERB", "NOUN"}:
+            return []
+        subj, passive = _subject(speaker_verb)
+        if subj is None or passive is not None:
+            return []
+        sources = [a for a in self.coder.code_token(subj, ctx) if a.code]
+        addressee = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        targets = [a for a in self.coder.code_token(addressee, ctx) if a.code] if addressee is not None else []
+        if addressee is not None and addressee.pos_ == "PRON" and not targets:
+            targets = self._prep_actors(speaker_verb, ("to",), ctx)
+        if not sources or not targets:
+            return []
+        return self._make(self.lex.verbs["demand"], verb, sources, targets, self.factuality(speaker_verb), ctx)
+
+    def _governed_object(self, noun: Any) -> bool:
+        head = noun.head
+        if noun.dep_ in {"dobj", "nsubjpass", "pobj"} and head.dep_ == "prep" and head.head.pos_ == "VERB":
+            return head.head.lemma_.lower() in self.lex.verbs and head.head.lemma_.lower() != "be"
+        return noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB" and (
+            _light_object(noun, self.lex) or self.verb_trigger(head) is not None
+        )
 
     def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
         sources, targets = self._verb_arguments(verb, obj, trig, ctx)
         if not any(a.code for a in sources) and _subject(verb)[1] is None:
             return []  # an active verb with no coded agent: a description, not an event we can code
         bare = not any(c.dep_ == "prt" for c in verb.children) and trig is self.lex.verbs.get(verb.lemma_.lower())
-        if bare and verb.lemma_.lower() in NEEDS_TARGET and obj is verb and not any(t.code for t in targets):
+        if (bare and verb.lemma_.lower() in NEEDS_TARGET and obj is verb and not any(t.code for t in targets)
+                and len([a for a in sources if a.code]) < 2):
             return []
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
@@ -186,11 +236,11 @@ class Extractor:
         else:
             with_targets = self._prep_actors(noun, ("with", "between", "against", "on", "to"), ctx)
             of_targets = self._prep_actors(noun, ("of",), ctx) if noun.lemma_.lower() in AGENT_NOUNS else []
-            if not with_targets and not of_targets:
-                return []
             targets = with_targets or of_targets
             own = [a for a in self.coder.code_token(noun, ctx) if a.code] if not of_targets else []
             sources = own or self._governing_subject(noun, ctx)
+            if not targets and not (trig.code in SYMMETRIC and len(sources) >= 2):
+                return []
             if not sources:
                 return []
         fact = "asserted"
@@ -225,7 +275,10 @@ class Extractor:
         head = tok.head if tok.dep_ in {"xcomp", "dobj"} else None
         if head is not None and head.lemma_.lower() in self.lex.attitudes and self.lex.attitudes[head.lemma_.lower()][0]:
             return None  # the governing verb is itself the promise/threat/refusal
-        if fact == "future":
+        conditional = fact == "hypothetical" and any(c.lower_ in {"will", "would"} for c in tok.children)
+        if fact == "possible" and code in HOSTILE:
+            return "THREATEN", "130"
+        if fact == "future" or conditional:
             if code in COOPERATIVE and code != "AGREE":
                 return "AGREE", "030"
             if code in HOSTILE:
@@ -264,12 +317,18 @@ class Extractor:
                         found = [a for a in self.coder.code_token(c, ctx) if a.code]
                         if found:
                             return found
+                        found = self._nested_prep_actors(c, ctx)
+                        if found:
+                            return found
             found = self._prep_actors(holder, TARGET_PREPS, ctx)
             if found:
                 return found
         if obj is not verb:
             found = [a for a in self.coder.code_token(obj, ctx) if a.code]
             if found and obj.dep_ == "dobj":
+                return found
+            found = self._nested_prep_actors(obj, ctx)
+            if found:
                 return found
         if depth < 2:
             for c in verb.children:
@@ -293,6 +352,20 @@ class Extractor:
                                 code = self.coder.code_name(name, ctx.year, acting=False)
                                 if code:
                                     return [Actor(code[:3], name, p.idx, p.idx + len(p.text))]
+        return []
+
+    def _nested_prep_actors(self, tok: Any, ctx: ActorContext) -> list[Actor]:
+        """"restrictions against German goods", "a suspension of air links with Serbia"."""
+        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards"), ctx)
+        if found:
+            return found
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        found = self._prep_actors(p, ("against", "on", "with", "to"), ctx)
+                        if found:
+                            return found
         return []
 
     def _prep_actors(self, tok: Any, preps: tuple[str, ...], ctx: ActorContext) -> list[Actor]:
@@ -382,6 +455,8 @@ class Extractor:
                         fact = "future"
                     elif word == "going" and fact == "asserted":
                         fact = "future"
+                    elif word in DEONTIC and fact == "asserted":
+                        fact = "hypothetical"
                 if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
                     return "hypothetical"
             if (cur.dep_ in {"xcomp", "ccomp"} or _infinitival(cur)) and cur.head is not cur:
@@ -403,6 +478,8 @@ class Extractor:
                 if lemma in {"be"} or head.pos_ == "AUX":
                     cur = head
                     continue
+                if _infinitival(cur):
+                    return "hypothetical"  # a purpose: "staged protests to demand reforms"
                 break
             if cur.dep_ == "conj":
                 cur = cur.head
@@ -425,9 +502,12 @@ class Extractor:
 def _subject(verb: Any) -> tuple[Any | None, Any | None]:
     """(source-side subject, passive subject) of a verb, climbing xcomp/conj/relcl."""
     cur = verb
+    active = not any(c.dep_ == "auxpass" for c in verb.children)
     for _ in range(6):
         subj = next((c for c in cur.children if c.dep_ in SUBJ), None)
         passive = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None and cur is not verb and active:
+            return passive, None  # "was indicted ... and will resign": the indicted resigns
         if passive is not None:
             agent = next((c for c in cur.children if c.dep_ == "agent"), None)
             pobj = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
@@ -443,6 +523,18 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
             return cur.head, None
         break
     return None, None
+
+
+def _in_description(tok: Any) -> bool:
+    """A verb inside a clause that describes a noun ("the team trying to broker a pact")."""
+    cur = tok
+    for _ in range(5):
+        if cur.dep_ in {"acl", "relcl"}:
+            return True
+        if cur.dep_ not in {"xcomp", "conj", "advcl", "ccomp"} or cur.head is cur:
+            return False
+        cur = cur.head
+    return False
 
 
 def _infinitival(tok: Any) -> bool:
