@@ -61,6 +61,10 @@ CONTAINER_NOUNS = frozenset({"effort", "process", "plan", "programme", "program"
 GENERIC_WORDS = frozenset()
 REVERSERS = frozenset({"lift", "ease", "cancel", "end", "halt", "suspend", "call off", "relax", "drop", "scrap",
                        "remove", "rescind", "revoke", "abandon", "break off", "cut off", "stop", "withdraw"})
+STATE_NOUNS = frozenset({"tie", "ties", "relation", "relations", "war", "aid", "arms", "support", "assistance"})
+EVENT_SUBJECTS = frozenset({"explosion", "blast", "bomb", "bombing", "mine", "shell", "rocket", "missile", "gunfire",
+                            "shooting", "attack", "airstrike", "strike", "raid", "grenade", "landmine", "fire"})
+DEMAND_NOUNS = frozenset({"reminder", "demand", "call", "warning", "message", "appeal", "insistence", "ultimatum"})
 DEONTIC = frozenset({"must", "should"})
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 ADJUNCTS = frozenset({"following", "after", "during", "before", "ahead", "since", "at"})
@@ -114,16 +118,31 @@ class Extractor:
                             return self.noun_key(p, depth + 1)
         return None
 
+    def lemma(self, tok: Any) -> str:
+        """The verb's lemma, repaired where the small model's lemmatiser slips ("staged" -> "stag")."""
+        lemma = tok.lemma_.lower()
+        known = self.lex.verbs.keys() | self.lex.light_verbs | self.lex.report_verbs
+        if lemma in known:
+            return lemma
+        text = tok.lower_
+        for cut, add in (("d", ""), ("ed", ""), ("s", ""), ("ied", "y"), ("ing", ""), ("ing", "e")):
+            if text.endswith(cut) and text[: -len(cut)] + add in known:
+                return text[: -len(cut)] + add
+        return lemma
+
     def verb_trigger(self, tok: Any) -> tuple[Trigger, Any] | None:
         """(trigger, the token whose complements hold the target) for a verb, or None."""
         if tok.pos_ != "VERB" or tok.dep_ in SKIP_DEPS or _in_description(tok):
             return None
-        lemma = tok.lemma_.lower()
+        lemma = self.lemma(tok)
         for c in tok.children:
             if c.dep_ == "prt":
                 key = f"{lemma} {c.lower_}"
                 if key in self.lex.verbs:
                     return self.lex.verbs[key], tok
+        for c in tok.children:
+            if c.dep_ == "dobj" and f"{lemma} {c.lemma_.lower()}" in self.lex.verbs:
+                return self.lex.verbs[f"{lemma} {c.lemma_.lower()}"], tok
         key = lemma + (" " + prt.lower_ if (prt := next((c for c in tok.children if c.dep_ == "prt"), None)) else "")
         if key in REVERSERS or lemma in REVERSERS or lemma in self.lex.light_verbs:
             for c in tok.children:
@@ -177,7 +196,7 @@ class Extractor:
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
-        if tok.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children):
+        if tok.dep_ in {"ccomp", "acl"} and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children):
             found = self._demand(tok, ctx)
             if found:
                 return found
@@ -194,7 +213,10 @@ class Extractor:
     def _demand(self, verb: Any, ctx: ActorContext) -> list[Found]:
         """"X said/declared/reminded that Y must Z": X asks Y to Z (PLOVER REQUEST)."""
         speaker_verb = verb.head
-        if speaker_verb.pos_ not in {"VERB", "NOUN"}:
+        noun = None
+        if speaker_verb.pos_ == "NOUN" and speaker_verb.lemma_.lower() in DEMAND_NOUNS:
+            noun, speaker_verb = speaker_verb, _clause_head(speaker_verb)
+        if speaker_verb.pos_ not in {"VERB", "AUX"} or (verb.dep_ == "acl" and noun is None):
             return []
         subj, passive = _subject(speaker_verb)
         if subj is None or passive is not None:
@@ -203,7 +225,7 @@ class Extractor:
         addressee = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
         targets = [a for a in self.coder.code_token(addressee, ctx) if a.code] if addressee is not None else []
         if addressee is not None and addressee.pos_ == "PRON" and not targets:
-            targets = self._prep_actors(speaker_verb, ("to",), ctx)
+            targets = self._prep_actors(noun if noun is not None else speaker_verb, ("to",), ctx)
         if not sources or not targets:
             return []
         return self._make(self.lex.verbs["demand"], verb, sources, targets, self.factuality(speaker_verb), ctx)
@@ -218,16 +240,24 @@ class Extractor:
 
     def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
         sources, targets = self._verb_arguments(verb, obj, trig, ctx)
-        if not any(a.code for a in sources) and _subject(verb)[1] is None:
-            return []  # an active verb with no coded agent: a description, not an event we can code
+        subj, passive = _subject(verb)
+        if not any(a.code for a in sources) and passive is None:
+            if not (subj is not None and subj.lemma_.lower() in EVENT_SUBJECTS and any(t.code for t in targets)):
+                return []  # an active verb with no coded agent: a description, not an event we can code  # an active verb with no coded agent: a description, not an event we can code
         bare = not any(c.dep_ == "prt" for c in verb.children) and trig is self.lex.verbs.get(verb.lemma_.lower())
         if (bare and verb.lemma_.lower() in NEEDS_TARGET and obj is verb and not any(t.code for t in targets)
                 and len([a for a in sources if a.code]) < 2):
             return []
+        if trig.code == "CONCEDE" and verb.lemma_.lower() == "hand":
+            dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if dobj is not None and not any(a.code for a in self.coder.code_token(dobj, ctx)) and dobj.ent_type_ != "PERSON":
+                trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
 
     def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
+        if noun.lemma_.lower() in STATE_NOUNS:
+            return []
         pair = _hyphen_pair(noun, self.coder, ctx)
         sources: list[Actor] = []
         targets: list[Actor] = []
@@ -356,7 +386,7 @@ class Extractor:
 
     def _nested_prep_actors(self, tok: Any, ctx: ActorContext) -> list[Actor]:
         """"restrictions against German goods", "a suspension of air links with Serbia"."""
-        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards"), ctx)
+        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards", "between"), ctx)
         if found:
             return found
         for c in tok.children:
@@ -455,7 +485,7 @@ class Extractor:
                         fact = "future"
                     elif word == "going" and fact == "asserted":
                         fact = "future"
-                    elif word in DEONTIC and fact == "asserted":
+                    elif word in DEONTIC:
                         fact = "hypothetical"
                 if c.dep_ == "mark" and c.lower_ in {"if", "unless", "whether"}:
                     return "hypothetical"
@@ -465,6 +495,11 @@ class Extractor:
                 if head.pos_ == "ADJ" and head.lower_ in ADJ_ATTITUDES:
                     att = ADJ_ATTITUDES[head.lower_]
                     if any(c.dep_ == "neg" for c in head.children):
+                        return "negated"
+                    copula = head.head if head.dep_ == "acomp" else head
+                    if any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in copula.children):
+                        return "hypothetical"  # "must be ready to mediate": asked, not promised
+                    if any(c.dep_ == "neg" for c in copula.children):
                         return "negated"
                     return att if fact == "asserted" else fact
                 if lemma in self.lex.attitudes and (cur.dep_ != "ccomp" or lemma in {"demand", "urge", "ask", "decide"}):
@@ -503,10 +538,11 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
     """(source-side subject, passive subject) of a verb, climbing xcomp/conj/relcl."""
     cur = verb
     active = not any(c.dep_ == "auxpass" for c in verb.children)
+    via_conj = True
     for _ in range(6):
         subj = next((c for c in cur.children if c.dep_ in SUBJ), None)
         passive = next((c for c in cur.children if c.dep_ == "nsubjpass"), None)
-        if passive is not None and cur is not verb and active:
+        if passive is not None and cur is not verb and active and via_conj:
             return passive, None  # "was indicted ... and will resign": the indicted resigns
         if passive is not None:
             agent = next((c for c in cur.children if c.dep_ == "agent"), None)
@@ -517,6 +553,7 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
                 return cur.head, None
             return subj, None
         if cur.dep_ in {"xcomp", "conj", "advcl", "acomp"} and cur.head is not cur:
+            via_conj = via_conj and cur.dep_ == "conj"
             cur = cur.head
             continue
         if cur.dep_ in {"relcl", "acl"}:
