@@ -36,6 +36,8 @@ GENERIC_HEADS = frozenset({"force", "official", "authority", "leader", "member",
                            "people", "side", "head", "chief", "man", "group", "commander", "agent"})
 PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "who", "which", "that"})
 IGO_PREFIX = "IGO"
+ROLE_CODES = frozenset({"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "MED", "JRN", "BUS", "CVL", "REF", "EDU",
+                        "LAB", "ELI", "REL", "SPY", "NGO"})
 QUANTITY_HEADS = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
                             "scores", "group", "member", "some", "many", "most", "number", "majority", "one", "two",
                             "all", "several", "band", "crowd", "million", "millions", "delegation"})
@@ -57,6 +59,7 @@ class Actor:
     name: str
     start: int
     end: int
+    inferred: bool = False  # the country was not stated in the phrase but taken from the sentence or article
 
 
 @dataclass
@@ -67,6 +70,7 @@ class ActorContext:
     name_of_token: dict[int, str] = field(default_factory=dict)  # token index -> canonical entity name
     focus_iso3: str | None = None
     resolve: Any = None  # coref resolve(start, end) -> name | None
+    place_country: dict[str, str] = field(default_factory=dict)  # place name -> ISO-3, from the places stage
 
 
 @lru_cache(maxsize=1)
@@ -180,11 +184,23 @@ class ActorCoder:
         return self.t["roles"].get(word.lower())
 
     # -- phrases ---------------------------------------------------------------------
-    def code_token(self, head: Any, ctx: ActorContext) -> list[Actor]:
-        """Actors for the noun phrase headed by ``head``, its conjuncts included."""
+    def code_token(self, head: Any, ctx: ActorContext, strict: bool = False) -> list[Actor]:
+        """Actors for the noun phrase headed by ``head``, its conjuncts included.
+
+        ``strict``: only phrases that name or describe an agent (an entity, a role
+        noun); otherwise a thing with a national modifier counts too ("an Indian
+        proposal" -> IND), which suits direct objects of verbs like reject.
+        """
         out: list[Actor] = []
         for tok in _conjuncts(head):
-            out.extend(self._code_one(tok, ctx))
+            out.extend(self._code_one(tok, ctx, strict))
+        # a conjunct without a stated country shares its partner's: "Fabius and a group of deputies"
+        stated = next((a.code[:3] for a in out if a.code and not a.inferred and len(a.code) >= 3
+                       and a.code[:3].isupper() and a.code[:3] not in ROLE_CODES), None)
+        for a in out:
+            if a.inferred and stated and a.code:
+                a.code = stated + a.code[3:] if a.code[:3] not in ROLE_CODES else stated + a.code
+                a.inferred = False
         seen: set[str | None] = set()
         unique = []
         for a in out:
@@ -193,7 +209,7 @@ class ActorCoder:
                 unique.append(a)
         return unique
 
-    def _code_one(self, head: Any, ctx: ActorContext) -> list[Actor]:
+    def _code_one(self, head: Any, ctx: ActorContext, strict: bool = False) -> list[Actor]:
         doc = head.doc
         if head.i not in ctx.name_of_token and (head.lower_ in PRONOUNS or head.pos_ == "PRON") and head.text != "US":
             return self._pronoun(head, ctx)
@@ -209,10 +225,13 @@ class ActorCoder:
             if head.ent_type_ == "PERSON":
                 country, role = self._modifiers(head, ctx)
                 role = role or self._title_role(head)
+                inferred = False
                 if role and not country:
                     country = self._sentence_country(head, ctx) or ctx.focus_iso3
+                    inferred = country is not None
                 if country or role:
-                    return [Actor(_join(country, role or "GOV" if country else role), name, span_start, span_end)]
+                    code = _join(country, role or "GOV" if country else role)
+                    return [Actor(code, name, span_start, span_end, inferred)]
                 return [Actor(None, name, *_ent_bounds(doc, head))]
         code = self.t["metonyms"].get(head.text.lower()) or (
             self._country_of(head, ctx) if head.ent_type_ in {"NORP", ""} or head.tag_ == "NNPS" else None
@@ -224,36 +243,41 @@ class ActorCoder:
                 if child.dep_ == "prep" and child.lower_ == "of":
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            return self._code_one(pobj, ctx)
+                            return self._code_one(pobj, ctx, strict)
         for t in left:
+            # "Red Cross officials", "Hamas leaders", "the Hizbollah group": a named body among the compounds
             if t.dep_ == "compound":
-                named = self.t["metonyms"].get(t.text.lower()) or self.leader(ctx.name_of_token.get(t.i, ""), ctx.year)
-                if named and len(named) > 3:
-                    return [Actor(named, t.text, span_start, span_end)]
+                named = self.t["metonyms"].get(t.text.lower())
+                if not named and t.i in ctx.name_of_token and t.ent_type_ in {"ORG", "PERSON", "NORP"}:
+                    named = self.code_name(ctx.name_of_token[t.i], ctx.year)
+                if named and (len(named) > 3 or named.startswith(("IGO", "NGO"))):
+                    return [Actor(named, doc.text[span_start:span_end], span_start, span_end)]
         # 2. a description: role noun + country modifiers
-        role = self.role(head.lemma_) or self.role(head.text)
-        if role is None or head.lemma_.lower() in GENERIC_HEADS:
+        head_role = self.role(head.lemma_) or self.role(head.text)
+        role = head_role
+        agentive = head_role is not None or head.lemma_.lower() in GENERIC_HEADS or head.pos_ == "PROPN"
+        if agentive and (role is None or head.lemma_.lower() in GENERIC_HEADS):
             for t in left:
                 if t.dep_ in {"compound", "amod"} and t.ent_type_ not in {"NORP", "GPE"}:
                     role = self.role(t.lemma_) or role
-        countries, mod_role = self._countries(head, ctx, deep=role is not None), None
-        if role is None:
-            for t in left:
-                mod_role = self.role(t.lemma_) or mod_role
-            role = mod_role
+        countries = self._countries(head, ctx, deep=role is not None)
         if role is None and not countries:
             # "the offices of the Palestinian administrators": look one "of" further
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in {"of", "for"}:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            return self._code_one(pobj, ctx)
+                            return self._code_one(pobj, ctx, strict)
             role = self._clause_role(head)
             if role is None:
                 return []
+        if role is None and strict:
+            return []
         if not countries:
             country = self._sentence_country(head, ctx) or ctx.focus_iso3
-            return [Actor(_join(country, role), head.text, span_start, span_end)] if role else []
+            if not role:
+                return []
+            return [Actor(_join(country, role), head.text, span_start, span_end, country is not None)]
         text = doc.text[span_start:span_end]
         return [Actor(_join(c, role), text, span_start, span_end) for c in countries]
 
@@ -293,6 +317,10 @@ class ActorCoder:
                 return code
             if code and code[:3].isalpha() and not code.startswith("NGO"):
                 return code[:3]
+        if tok.ent_type_ in {"GPE", "LOC", "FAC"}:
+            where = ctx.place_country.get(ctx.name_of_token.get(tok.i, tok.text)) or ctx.place_country.get(tok.text)
+            if where:
+                return where
         demonym = self.t["demonyms"].get(tok.text) or (
             self.t["demonyms"].get(tok.text[:-1]) if tok.text.endswith("s") and tok.text[:1].isupper() else None
         )

@@ -23,12 +23,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .actors import Actor, ActorCoder, ActorContext
+from .actors import ROLE_CODES, Actor, ActorCoder, ActorContext
 from .plover import COOPERATIVE, HOSTILE, Lexicon, Trigger
 
 SUBJ = frozenset({"nsubj", "csubj"})
 TARGET_PREPS = ("to", "with", "against", "on", "upon", "at", "from", "into", "toward", "towards", "for", "over")
-PLACE_TARGET_TYPES = frozenset({"PROTEST", "MOBILIZE", "ASSAULT", "COERCE"})
+PLACE_TARGET_TYPES = frozenset({"PROTEST", "MOBILIZE", "ASSAULT", "COERCE", "CONCEDE", "SANCTION", "RETREAT"})
 POSSIBLE = frozenset({"may", "might", "could", "can"})
 FUTURE = frozenset({"will", "shall", "would", "'ll", "wo"})
 ADJ_ATTITUDES = {
@@ -64,6 +64,9 @@ REVERSERS = frozenset({"lift", "ease", "cancel", "end", "halt", "suspend", "call
 STATE_NOUNS = frozenset({"tie", "ties", "relation", "relations", "war", "aid", "arms", "support", "assistance"})
 EVENT_SUBJECTS = frozenset({"explosion", "blast", "bomb", "bombing", "mine", "shell", "rocket", "missile", "gunfire",
                             "shooting", "attack", "airstrike", "strike", "raid", "grenade", "landmine", "fire"})
+MEANS_NOUNS = frozenset({"help", "support", "assistance", "backing", "aid", "cooperation", "mediation", "consent"})
+ACCUSE_PREPS = ("over", "about", "of", "against", "for", "to", "with", "on")
+PASSIVE_ADJ = frozenset({"commit", "determine", "prepare", "oblige", "resolve", "dedicate"})
 DEMAND_NOUNS = frozenset({"reminder", "demand", "call", "warning", "message", "appeal", "insistence", "ultimatum"})
 DEONTIC = frozenset({"must", "should"})
 SYMMETRIC = frozenset({"CONSULT", "AGREE", "COOPERATE"})
@@ -284,7 +287,14 @@ class Extractor:
     def _make(self, trig: Trigger, tok: Any, sources: list[Actor], targets: list[Actor], fact: str,
               ctx: ActorContext) -> list[Found]:
         coded_sources = [s for s in sources if s.code] or [None]  # type: ignore[list-item]
-        coded_targets = [t for t in targets if t.code] or [None]  # type: ignore[list-item]
+        own = {s.code[:3] for s in coded_sources if s is not None and s.code}
+        targets = [t for t in targets if t.code and not (t.inferred and t.code[:3] in own)]
+        if not targets and trig.code == "PROTEST" and len(own) == 1:
+            # a protest with no stated addressee is against the protesters' own government
+            country = next(iter(own))
+            if country not in ROLE_CODES and not country.startswith(("IGO", "NGO")):
+                targets = [Actor(country + "GOV", country, tok.idx, tok.idx + len(tok.text), inferred=True)]
+        coded_targets = targets or [None]  # type: ignore[list-item]
         reporter = self._reporter(tok, ctx)
         out: list[Found] = []
         for s in coded_sources:
@@ -322,6 +332,8 @@ class Extractor:
         sources: list[Actor] = []
         targets: list[Actor] = []
         subj, passive = _subject(verb)
+        if passive is not None and self.lemma(verb) in PASSIVE_ADJ and subj is None:
+            subj, passive = passive, None  # "is committed to": a stance of the subject
         if passive is not None:  # passive: the subject is the target, the agent the source
             targets = self.coder.code_token(passive, ctx)
             if subj is not None:
@@ -344,13 +356,15 @@ class Extractor:
             for dep in ("dative", "dobj"):
                 for c in holder.children:
                     if c.dep_ == dep and c is not obj:
+                        if any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children):
+                            continue  # "withdraw its troops": the source's own, not a target
                         found = [a for a in self.coder.code_token(c, ctx) if a.code]
                         if found:
                             return found
                         found = self._nested_prep_actors(c, ctx)
                         if found:
                             return found
-            found = self._prep_actors(holder, TARGET_PREPS, ctx)
+            found = self._prep_actors(holder, ACCUSE_PREPS if trig.code == "ACCUSE" else TARGET_PREPS, ctx)
             if found:
                 return found
         if obj is not verb:
@@ -363,7 +377,7 @@ class Extractor:
         if depth < 2:
             for c in verb.children:
                 if (c.dep_ in {"xcomp", "ccomp"} or _infinitival(c)) and c.pos_ in {"VERB", "AUX"}:
-                    if c.dep_ == "ccomp":
+                    if c.dep_ == "ccomp" and trig.code in {"REQUEST", "ACCUSE", "THREATEN", "REJECT"}:
                         for s in c.children:
                             if s.dep_ in SUBJ:
                                 found = [a for a in self.coder.code_token(s, ctx) if a.code]
@@ -373,24 +387,29 @@ class Extractor:
                     if found:
                         return found
         if trig.code in PLACE_TARGET_TYPES:
-            for holder in holders:
+            dobjs = [c for c in verb.children if c.dep_ == "dobj"]
+            for holder in [*holders, *dobjs]:
                 for c in holder.children:
-                    if c.dep_ == "prep" and c.lower_ in {"in", "at"}:
-                        for p in c.children:
-                            if p.dep_ == "pobj" and p.ent_type_ in {"GPE"}:
-                                name = ctx.name_of_token.get(p.i, p.text)
-                                code = self.coder.code_name(name, ctx.year, acting=False)
+                    if c.dep_ == "prep" and c.lower_ in {"in", "at", "into", "inside"}:
+                        for p in c.subtree:
+                            if p.ent_type_ in {"GPE", "LOC"}:
+                                code = self.coder._country_of(p, ctx)
                                 if code:
-                                    return [Actor(code[:3], name, p.idx, p.idx + len(p.text))]
+                                    return [Actor(code[:3], p.text, p.idx, p.idx + len(p.text))]
         return []
 
     def _nested_prep_actors(self, tok: Any, ctx: ActorContext) -> list[Actor]:
         """"restrictions against German goods", "a suspension of air links with Serbia"."""
-        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards", "between"), ctx)
+        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards", "between", "from", "into"), ctx)
         if found:
             return found
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:  # "the blockade of Serbia"
+                    if p.dep_ == "pobj" and p.ent_type_ in {"GPE", "ORG", "NORP"}:
+                        found = [a for a in self.coder.code_token(p, ctx, strict=True) if a.code]
+                        if found:
+                            return found
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found = self._prep_actors(p, ("against", "on", "with", "to"), ctx)
@@ -399,13 +418,14 @@ class Extractor:
         return []
 
     def _prep_actors(self, tok: Any, preps: tuple[str, ...], ctx: ActorContext) -> list[Actor]:
-        for c in tok.children:
-            if c.dep_ == "prep" and c.lower_ in preps:
-                for p in c.children:
-                    if p.dep_ == "pobj":
-                        found = [a for a in self.coder.code_token(p, ctx) if a.code]
-                        if found:
-                            return found
+        children = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in preps]
+        children.sort(key=lambda c: preps.index(c.lower_))
+        for c in children:
+            for p in c.children:
+                if p.dep_ == "pobj" and p.lemma_.lower() not in MEANS_NOUNS:
+                    found = [a for a in self.coder.code_token(p, ctx, strict=True) if a.code]
+                    if found:
+                        return found
         return []
 
     def _governing_subject(self, tok: Any, ctx: ActorContext) -> list[Actor]:
