@@ -246,7 +246,6 @@ def eval_events(path: str | Path, settings: Settings) -> Metrics:
     for row in rows:
         article = pipeline.analyze(Article(id=str(row.get("id", "eval")), text=row["text"]))
         scheme = row.get("scheme", "plover")
-        field = "code" if scheme == "plover" else "cameo"
         predicted = [
             {"code": e.code if scheme == "plover" else e.cameo, "source": e.source, "target": e.target}
             for e in article.events

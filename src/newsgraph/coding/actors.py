@@ -32,15 +32,80 @@ from ..errors import ConfigError
 PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "det", "npadvmod", "nummod"})
 PREP_OF = frozenset({"of", "in", "from", "for", "throughout", "across", "inside"})
 # Heads whose own role yields to a modifier's: "security forces" -> COP, "rebel leaders" -> REB.
-GENERIC_HEADS = frozenset({"force", "official", "authority", "leader", "member", "personnel", "unit", "officer",
-                           "people", "side", "head", "chief", "man", "group", "commander", "agent"})
+GENERIC_HEADS = frozenset(
+    {
+        "force",
+        "official",
+        "authority",
+        "leader",
+        "member",
+        "personnel",
+        "unit",
+        "officer",
+        "people",
+        "side",
+        "head",
+        "chief",
+        "man",
+        "group",
+        "commander",
+        "agent",
+    }
+)
 PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "who", "which", "that"})
 IGO_PREFIX = "IGO"
-ROLE_CODES = frozenset({"GOV", "MIL", "REB", "OPP", "COP", "JUD", "LEG", "MED", "JRN", "BUS", "CVL", "REF", "EDU",
-                        "LAB", "ELI", "REL", "SPY", "NGO"})
-QUANTITY_HEADS = frozenset({"ten", "tens", "hundred", "hundreds", "thousand", "thousands", "dozen", "dozens", "score",
-                            "scores", "group", "member", "some", "many", "most", "number", "majority", "one", "two",
-                            "all", "several", "band", "crowd", "million", "millions", "delegation"})
+ROLE_CODES = frozenset(
+    {
+        "GOV",
+        "MIL",
+        "REB",
+        "OPP",
+        "COP",
+        "JUD",
+        "LEG",
+        "MED",
+        "JRN",
+        "BUS",
+        "CVL",
+        "REF",
+        "EDU",
+        "LAB",
+        "ELI",
+        "REL",
+        "SPY",
+        "NGO",
+    }
+)
+QUANTITY_HEADS = frozenset(
+    {
+        "ten",
+        "tens",
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "dozen",
+        "dozens",
+        "score",
+        "scores",
+        "group",
+        "member",
+        "some",
+        "many",
+        "most",
+        "number",
+        "majority",
+        "one",
+        "two",
+        "all",
+        "several",
+        "band",
+        "crowd",
+        "million",
+        "millions",
+        "delegation",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -195,8 +260,18 @@ class ActorCoder:
         for tok in _conjuncts(head):
             out.extend(self._code_one(tok, ctx, strict))
         # a conjunct without a stated country shares its partner's: "Fabius and a group of deputies"
-        stated = next((a.code[:3] for a in out if a.code and not a.inferred and len(a.code) >= 3
-                       and a.code[:3].isupper() and a.code[:3] not in ROLE_CODES), None)
+        stated = next(
+            (
+                a.code[:3]
+                for a in out
+                if a.code
+                and not a.inferred
+                and len(a.code) >= 3
+                and a.code[:3].isupper()
+                and a.code[:3] not in ROLE_CODES
+            ),
+            None,
+        )
         for a in out:
             if a.inferred and stated and a.code:
                 a.code = stated + a.code[3:] if a.code[:3] not in ROLE_CODES else stated + a.code

@@ -49,21 +49,114 @@ NOUN_HAPPEN = frozenset({"happen", "occur", "come", "take", "emerge", "materiali
 AGENT_NOUNS = frozenset({"supporter", "backer", "ally", "sponsor", "opponent", "critic", "enemy"})
 # Verbs needing a coded target to count: alone they are too often not events ("held a press conference").
 NEEDS_TARGET = frozenset(
-    {"hold", "call", "receive", "press", "push", "back", "free", "charge", "recall", "strike", "fire", "give",
-     "send", "share", "deliver", "provide", "supply", "help", "train", "host", "defend",
-     "welcome", "release", "capture", "seize", "open", "end", "beat",
-     "reinforce", "strengthen", "accept", "settle", "sign", "commit", "meet", "talk", "negotiate"}
+    {
+        "hold",
+        "call",
+        "receive",
+        "press",
+        "push",
+        "back",
+        "free",
+        "charge",
+        "recall",
+        "strike",
+        "fire",
+        "give",
+        "send",
+        "share",
+        "deliver",
+        "provide",
+        "supply",
+        "help",
+        "train",
+        "host",
+        "defend",
+        "welcome",
+        "release",
+        "capture",
+        "seize",
+        "open",
+        "end",
+        "beat",
+        "reinforce",
+        "strengthen",
+        "accept",
+        "settle",
+        "sign",
+        "commit",
+        "meet",
+        "talk",
+        "negotiate",
+    }
 )
 SKIP_DEPS = frozenset({"amod", "compound", "acl", "relcl", "pcomp"})
 REPORT_MARKERS = frozenset({"according"})
-CONTAINER_NOUNS = frozenset({"effort", "process", "plan", "programme", "program", "mission", "day", "week", "month",
-                             "round", "series", "wave", "campaign", "initiative", "bid", "attempt", "year"})
+CONTAINER_NOUNS = frozenset(
+    {
+        "effort",
+        "process",
+        "plan",
+        "programme",
+        "program",
+        "mission",
+        "day",
+        "week",
+        "month",
+        "round",
+        "series",
+        "wave",
+        "campaign",
+        "initiative",
+        "bid",
+        "attempt",
+        "year",
+    }
+)
 GENERIC_WORDS = frozenset()
-REVERSERS = frozenset({"lift", "ease", "cancel", "end", "halt", "suspend", "call off", "relax", "drop", "scrap",
-                       "remove", "rescind", "revoke", "abandon", "break off", "cut off", "stop", "withdraw"})
+REVERSERS = frozenset(
+    {
+        "lift",
+        "ease",
+        "cancel",
+        "end",
+        "halt",
+        "suspend",
+        "call off",
+        "relax",
+        "drop",
+        "scrap",
+        "remove",
+        "rescind",
+        "revoke",
+        "abandon",
+        "break off",
+        "cut off",
+        "stop",
+        "withdraw",
+    }
+)
 STATE_NOUNS = frozenset({"tie", "ties", "relation", "relations", "war", "aid", "arms", "support", "assistance"})
-EVENT_SUBJECTS = frozenset({"explosion", "blast", "bomb", "bombing", "mine", "shell", "rocket", "missile", "gunfire",
-                            "shooting", "attack", "airstrike", "strike", "raid", "grenade", "landmine", "fire"})
+EVENT_SUBJECTS = frozenset(
+    {
+        "explosion",
+        "blast",
+        "bomb",
+        "bombing",
+        "mine",
+        "shell",
+        "rocket",
+        "missile",
+        "gunfire",
+        "shooting",
+        "attack",
+        "airstrike",
+        "strike",
+        "raid",
+        "grenade",
+        "landmine",
+        "fire",
+    }
+)
 MEANS_NOUNS = frozenset({"help", "support", "assistance", "backing", "aid", "cooperation", "mediation", "consent"})
 ACCUSE_PREPS = ("over", "about", "of", "against", "for", "to", "with", "on")
 PASSIVE_ADJ = frozenset({"commit", "determine", "prepare", "oblige", "resolve", "dedicate"})
@@ -149,21 +242,18 @@ class Extractor:
         key = lemma + (" " + prt.lower_ if (prt := next((c for c in tok.children if c.dep_ == "prt"), None)) else "")
         if key in REVERSERS or lemma in REVERSERS or lemma in self.lex.light_verbs:
             for c in tok.children:
-                if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"}:
-                    trig = self.noun_key(c)
-                    if trig is None:
-                        continue
-                    if key in REVERSERS or lemma in REVERSERS:
-                        # lifting a curfew is a concession; suspending aid a sanction
-                        if trig.code in HOSTILE | {"THREATEN", "SANCTION"}:
-                            return self.lex.verbs["concede"], tok
-                        if trig.code in COOPERATIVE:
-                            return self.lex.verbs["suspend"], tok
-                        continue
-                    return trig, c
-        if lemma in {"speak", "talk"} and any(
-            c.dep_ == "prep" and c.lower_ in {"with", "to"} for c in tok.children
-        ):
+                trig = self.noun_key(c) if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"} else None
+                if trig is None:
+                    continue
+                if key in REVERSERS or lemma in REVERSERS:
+                    # lifting a curfew is a concession; suspending aid a sanction
+                    if trig.code in HOSTILE | {"THREATEN", "SANCTION"}:
+                        return self.lex.verbs["concede"], tok
+                    if trig.code in COOPERATIVE:
+                        return self.lex.verbs["suspend"], tok
+                    continue
+                return trig, c
+        if lemma in {"speak", "talk"} and any(c.dep_ == "prep" and c.lower_ in {"with", "to"} for c in tok.children):
             return self.lex.verbs["talk"], tok
         if lemma in self.lex.report_verbs and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             return None
@@ -214,7 +304,7 @@ class Extractor:
         return []
 
     def _demand(self, verb: Any, ctx: ActorContext) -> list[Found]:
-        """"X said/declared/reminded that Y must Z": X asks Y to Z (PLOVER REQUEST)."""
+        """ "X said/declared/reminded that Y must Z": X asks Y to Z (PLOVER REQUEST)."""
         speaker_verb = verb.head
         noun = None
         if speaker_verb.pos_ == "NOUN" and speaker_verb.lemma_.lower() in DEMAND_NOUNS:
@@ -237,23 +327,34 @@ class Extractor:
         head = noun.head
         if noun.dep_ in {"dobj", "nsubjpass", "pobj"} and head.dep_ == "prep" and head.head.pos_ == "VERB":
             return head.head.lemma_.lower() in self.lex.verbs and head.head.lemma_.lower() != "be"
-        return noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB" and (
-            _light_object(noun, self.lex) or self.verb_trigger(head) is not None
+        return (
+            noun.dep_ in {"dobj", "nsubjpass"}
+            and head.pos_ == "VERB"
+            and (_light_object(noun, self.lex) or self.verb_trigger(head) is not None)
         )
 
     def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
         sources, targets = self._verb_arguments(verb, obj, trig, ctx)
         subj, passive = _subject(verb)
-        if not any(a.code for a in sources) and passive is None:
-            if not (subj is not None and subj.lemma_.lower() in EVENT_SUBJECTS and any(t.code for t in targets)):
-                return []  # an active verb with no coded agent: a description, not an event we can code  # an active verb with no coded agent: a description, not an event we can code
+        event_subject = subj is not None and subj.lemma_.lower() in EVENT_SUBJECTS and any(t.code for t in targets)
+        if not any(a.code for a in sources) and passive is None and not event_subject:
+            return []  # an active verb with no coded agent: a description, not an event we can code
         bare = not any(c.dep_ == "prt" for c in verb.children) and trig is self.lex.verbs.get(verb.lemma_.lower())
-        if (bare and verb.lemma_.lower() in NEEDS_TARGET and obj is verb and not any(t.code for t in targets)
-                and len([a for a in sources if a.code]) < 2):
+        if (
+            bare
+            and verb.lemma_.lower() in NEEDS_TARGET
+            and obj is verb
+            and not any(t.code for t in targets)
+            and len([a for a in sources if a.code]) < 2
+        ):
             return []
         if trig.code == "CONCEDE" and verb.lemma_.lower() == "hand":
             dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-            if dobj is not None and not any(a.code for a in self.coder.code_token(dobj, ctx)) and dobj.ent_type_ != "PERSON":
+            if (
+                dobj is not None
+                and not any(a.code for a in self.coder.code_token(dobj, ctx))
+                and dobj.ent_type_ != "PERSON"
+            ):
                 trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
@@ -284,8 +385,9 @@ class Extractor:
             fact = self.factuality(_clause_head(noun))
         return self._make(trig, noun, sources, targets, fact, ctx)
 
-    def _make(self, trig: Trigger, tok: Any, sources: list[Actor], targets: list[Actor], fact: str,
-              ctx: ActorContext) -> list[Found]:
+    def _make(
+        self, trig: Trigger, tok: Any, sources: list[Actor], targets: list[Actor], fact: str, ctx: ActorContext
+    ) -> list[Found]:
         coded_sources = [s for s in sources if s.code] or [None]  # type: ignore[list-item]
         own = {s.code[:3] for s in coded_sources if s is not None and s.code}
         targets = [t for t in targets if t.code and not (t.inferred and t.code[:3] in own)]
@@ -313,7 +415,11 @@ class Extractor:
     def _derive(self, code: str, fact: str, tok: Any) -> tuple[str, str] | None:
         """PLOVER's reading of intentions: a promise, a threat, a refusal."""
         head = tok.head if tok.dep_ in {"xcomp", "dobj"} else None
-        if head is not None and head.lemma_.lower() in self.lex.attitudes and self.lex.attitudes[head.lemma_.lower()][0]:
+        if (
+            head is not None
+            and head.lemma_.lower() in self.lex.attitudes
+            and self.lex.attitudes[head.lemma_.lower()][0]
+        ):
             return None  # the governing verb is itself the promise/threat/refusal
         conditional = fact == "hypothetical" and any(c.lower_ in {"will", "would"} for c in tok.children)
         if fact == "possible" and code in HOSTILE:
@@ -399,8 +505,10 @@ class Extractor:
         return []
 
     def _nested_prep_actors(self, tok: Any, ctx: ActorContext) -> list[Actor]:
-        """"restrictions against German goods", "a suspension of air links with Serbia"."""
-        found = self._prep_actors(tok, ("against", "on", "with", "to", "toward", "towards", "between", "from", "into"), ctx)
+        """ "restrictions against German goods", "a suspension of air links with Serbia"."""
+        found = self._prep_actors(
+            tok, ("against", "on", "with", "to", "toward", "towards", "between", "from", "into"), ctx
+        )
         if found:
             return found
         for c in tok.children:
@@ -422,6 +530,19 @@ class Extractor:
         children.sort(key=lambda c: preps.index(c.lower_))
         for c in children:
             for p in c.children:
+                if (
+                    p.dep_ == "pobj"
+                    and p.i + 1 < len(p.doc)
+                    and p.doc[p.i + 1].ent_type_ == "PERSON"
+                    and p.ent_type_ != "PERSON"
+                ):
+                    # "with counterpart Barack Obama": the name, not the title
+                    nxt = p.doc[p.i + 1]
+                    while nxt.i + 1 < len(p.doc) and p.doc[nxt.i + 1].ent_type_ == "PERSON" and nxt.ent_iob_ != "O":
+                        nxt = p.doc[nxt.i + 1]
+                    found = [a for a in self.coder.code_token(nxt, ctx, strict=True) if a.code]
+                    if found:
+                        return found
                 if p.dep_ == "pobj" and p.lemma_.lower() not in MEANS_NOUNS:
                     found = [a for a in self.coder.code_token(p, ctx, strict=True) if a.code]
                     if found:
@@ -432,12 +553,22 @@ class Extractor:
         cur = tok
         for _ in range(8):
             if cur.dep_ in {"prep", "advcl"} and cur.lower_ in ADJUNCTS:
-                root = cur.sent.root
-                subj, passive = _subject(root)
-                if subj is not None and passive is None:
-                    found = [a for a in self.coder.code_token(subj, ctx) if a.code]
-                    if found:
-                        return found
+                # a sentence adjunct ("..., following a meeting with X") belongs to the main clause
+                top, up = None, cur.head
+                for _ in range(6):
+                    if up.pos_ in {"VERB", "AUX"}:
+                        top = up
+                    if up.dep_ == "ROOT" or up.head is up or up.pos_ not in {"VERB", "AUX"}:
+                        break
+                    up = up.head
+                subj, passive = _subject(top) if top is not None else (None, None)
+                found = (
+                    [a for a in self.coder.code_token(subj, ctx) if a.code]
+                    if subj is not None and passive is None
+                    else []
+                )
+                if found:
+                    return found
             if cur.dep_ == "ROOT" and cur.pos_ not in {"VERB", "AUX"}:
                 return []
             cur = cur.head
@@ -481,8 +612,12 @@ class Extractor:
             if parent.lemma_.lower() in self.lex.report_verbs and cur.dep_ in {"ccomp", "parataxis", "xcomp", "advcl"}:
                 subj, _ = _subject(parent)
                 if subj is not None:
-                    actors = self.coder.code_token(subj, ctx)
-                    return actors[0].name if actors else subj.text
+                    actors = [a for a in self.coder.code_token(subj, ctx) if a.code or subj.pos_ != "PRON"]
+                    if not actors and subj.lower_ in {"he", "she", "i"} and self._last_person is not None:
+                        return self._last_person.name
+                    if actors:
+                        return actors[0].name
+                    return None if subj.pos_ == "PRON" else subj.text
             cur = parent
         return None
 
@@ -501,9 +636,7 @@ class Extractor:
                     word = c.lower_
                     if word in POSSIBLE and fact == "asserted":
                         fact = "possible"
-                    elif word in FUTURE and fact == "asserted":
-                        fact = "future"
-                    elif word == "going" and fact == "asserted":
+                    elif (word in FUTURE and fact == "asserted") or (word == "going" and fact == "asserted"):
                         fact = "future"
                     elif word in DEONTIC:
                         fact = "hypothetical"
@@ -522,7 +655,9 @@ class Extractor:
                     if any(c.dep_ == "neg" for c in copula.children):
                         return "negated"
                     return att if fact == "asserted" else fact
-                if lemma in self.lex.attitudes and (cur.dep_ != "ccomp" or lemma in {"demand", "urge", "ask", "decide"}):
+                if lemma in self.lex.attitudes and (
+                    cur.dep_ != "ccomp" or lemma in {"demand", "urge", "ask", "decide"}
+                ):
                     att = self.lex.attitudes[lemma][1]
                     if att != "asserted":
                         return att
@@ -547,10 +682,11 @@ class Extractor:
             root = verb
             while root.dep_ != "ROOT" and root.head is not root:
                 root = root.head
-            for t in root.subtree:
-                if t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head is not verb:
-                    if any(c.lower_ == "would" for c in verb.children):
-                        return "hypothetical"
+            conditional = any(
+                t.dep_ == "mark" and t.lower_ in {"if", "unless"} and t.head is not verb for t in root.subtree
+            )
+            if conditional and any(c.lower_ == "would" for c in verb.children):
+                return "hypothetical"
         return fact
 
 
@@ -601,8 +737,10 @@ def _infinitival(tok: Any) -> bool:
 
 def _light_object(noun: Any, lex: Lexicon) -> bool:
     head = noun.head
-    return noun.dep_ in {"dobj", "nsubjpass"} and head.pos_ == "VERB" and (
-        head.lemma_.lower() in lex.light_verbs or head.lemma_.lower() in lex.verbs
+    return (
+        noun.dep_ in {"dobj", "nsubjpass"}
+        and head.pos_ == "VERB"
+        and (head.lemma_.lower() in lex.light_verbs or head.lemma_.lower() in lex.verbs)
     )
 
 
@@ -616,7 +754,7 @@ def _clause_head(tok: Any) -> Any:
 
 
 def _hyphen_pair(noun: Any, coder: ActorCoder, ctx: ActorContext) -> tuple[Actor, Actor] | None:
-    """"the Moscow-Washington deal", "US-Russian talks": two actors joined by a hyphen."""
+    """ "the Moscow-Washington deal", "US-Russian talks": two actors joined by a hyphen."""
     mods = [c for c in noun.lefts if c.dep_ in {"compound", "amod", "nmod"}]
     tokens = [t for m in mods for t in m.subtree]
     if not any(t.text in {"-", "–", "‐"} for t in tokens) and not any("-" in t.text for t in tokens):

@@ -17,33 +17,118 @@ from ..model import Article, Count
 from .base import Stage
 
 VERBS = {
-    "kill": "KILL", "die": "KILL", "murder": "KILL", "massacre": "KILL", "execute": "KILL", "slay": "KILL",
+    "kill": "KILL",
+    "die": "KILL",
+    "murder": "KILL",
+    "massacre": "KILL",
+    "execute": "KILL",
+    "slay": "KILL",
     "behead": "KILL",
-    "wound": "WOUND", "injure": "WOUND", "hurt": "WOUND",
-    "arrest": "ARREST", "detain": "ARREST", "jail": "ARREST", "imprison": "ARREST", "hold": "ARREST",
-    "displace": "DISPLACE", "flee": "DISPLACE", "evacuate": "DISPLACE", "deport": "DISPLACE", "expel": "DISPLACE",
+    "wound": "WOUND",
+    "injure": "WOUND",
+    "hurt": "WOUND",
+    "arrest": "ARREST",
+    "detain": "ARREST",
+    "jail": "ARREST",
+    "imprison": "ARREST",
+    "hold": "ARREST",
+    "displace": "DISPLACE",
+    "flee": "DISPLACE",
+    "evacuate": "DISPLACE",
+    "deport": "DISPLACE",
+    "expel": "DISPLACE",
     "uproot": "DISPLACE",
-    "protest": "PROTEST", "demonstrate": "PROTEST", "rally": "PROTEST", "march": "PROTEST", "strike": "PROTEST",
-    "affect": "AFFECT", "starve": "AFFECT", "kidnap": "KIDNAP", "abduct": "KIDNAP", "missing": "MISSING",
+    "protest": "PROTEST",
+    "demonstrate": "PROTEST",
+    "rally": "PROTEST",
+    "march": "PROTEST",
+    "strike": "PROTEST",
+    "affect": "AFFECT",
+    "starve": "AFFECT",
+    "kidnap": "KIDNAP",
+    "abduct": "KIDNAP",
+    "missing": "MISSING",
 }
 NOUNS = {
-    "dead": "KILL", "death": "KILL", "fatality": "KILL", "casualty": "KILL", "body": "KILL", "victim": "KILL",
-    "wounded": "WOUND", "injured": "WOUND", "injury": "WOUND",
-    "arrest": "ARREST", "detainee": "ARREST", "prisoner": "ARREST",
-    "refugee": "DISPLACE", "displaced": "DISPLACE", "evacuee": "DISPLACE",
-    "protester": "PROTEST", "demonstrator": "PROTEST", "marcher": "PROTEST", "striker": "PROTEST",
+    "dead": "KILL",
+    "death": "KILL",
+    "fatality": "KILL",
+    "casualty": "KILL",
+    "body": "KILL",
+    "victim": "KILL",
+    "wounded": "WOUND",
+    "injured": "WOUND",
+    "injury": "WOUND",
+    "arrest": "ARREST",
+    "detainee": "ARREST",
+    "prisoner": "ARREST",
+    "refugee": "DISPLACE",
+    "displaced": "DISPLACE",
+    "evacuee": "DISPLACE",
+    "protester": "PROTEST",
+    "demonstrator": "PROTEST",
+    "marcher": "PROTEST",
+    "striker": "PROTEST",
 }
 WORD_NUMBERS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000,
-    "dozen": 12, "dozens": 24, "scores": 40, "score": 20, "hundreds": 200, "thousands": 2000,
-    "millions": 2_000_000, "a": 1, "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
+    "dozen": 12,
+    "dozens": 24,
+    "scores": 40,
+    "score": 20,
+    "hundreds": 200,
+    "thousands": 2000,
+    "millions": 2_000_000,
+    "a": 1,
+    "an": 1,
 }
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
-QUALIFIERS = ("more than", "at least", "nearly", "almost", "up to", "about", "around", "over", "some",
-              "fewer than", "less than", "as many as", "roughly", "approximately", "an estimated", "close to")
+QUALIFIERS = (
+    "more than",
+    "at least",
+    "nearly",
+    "almost",
+    "up to",
+    "about",
+    "around",
+    "over",
+    "some",
+    "fewer than",
+    "less than",
+    "as many as",
+    "roughly",
+    "approximately",
+    "an estimated",
+    "close to",
+)
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
@@ -83,7 +168,9 @@ def _number_of(noun: Any) -> tuple[int, str | None, Any] | None:
             return _number_of(head.head)
         return None
     num = nums[0]
-    tokens = [t for t in num.subtree if t.like_num or t.lower_ in WORD_NUMBERS or t.lower_ in SCALES or t.lower_ == "tens"]
+    tokens = [
+        t for t in num.subtree if t.like_num or t.lower_ in WORD_NUMBERS or t.lower_ in SCALES or t.lower_ == "tens"
+    ]
     if num.lower_ in {"tens", "hundreds"}:
         tokens = [num, *[t for t in num.subtree if t.lower_ == "thousands"]]
     value = parse_number(tokens or [num])
@@ -122,13 +209,15 @@ class Counts(Stage):
                         found = _number_of(noun)
                         if found is None or found[0] <= 0:
                             continue
-                        number, qualifier, num = found
+                        number, qualifier, _num = found
                         key = (kind, number, sent.start)
                         if key in seen:
                             continue
                         seen.add(key)
                         obj = noun.lemma_ if not noun.like_num else None
-                        out.append(Count(kind, number, qualifier, obj, _place(sent, article), (sent.start_char, sent.end_char)))
+                        out.append(
+                            Count(kind, number, qualifier, obj, _place(sent, article), (sent.start_char, sent.end_char))
+                        )
                 except (ValueError, IndexError, AttributeError):
                     continue
         article.counts = out
@@ -140,7 +229,11 @@ class Counts(Stage):
         lemma = tok.lemma_.lower()
         if tok.pos_ in {"VERB", "ADJ"} and lemma in VERBS:
             kind = VERBS[lemma]
-            deps = {"nsubjpass", "dobj"} if kind not in {"PROTEST", "DISPLACE"} or lemma in {"deport", "expel", "evacuate", "displace"} else {"nsubj"}
+            deps = (
+                {"nsubjpass", "dobj"}
+                if kind not in {"PROTEST", "DISPLACE"} or lemma in {"deport", "expel", "evacuate", "displace"}
+                else {"nsubj"}
+            )
             if lemma == "die":
                 deps = {"nsubj"}
             for c in tok.children:

@@ -111,6 +111,8 @@ class Events(Stage):
             quad_class=info.quad,
             trigger=(trig.idx, trig.idx + len(trig.text)),
             reported_by=f.reported_by,
+            source_span=(f.source.start, f.source.end) if f.source else None,
+            target_span=(f.target.start, f.target.end) if f.target else None,
         )
 
     @staticmethod
@@ -151,7 +153,9 @@ class Events(Stage):
                     continue
                 head = ent.root.head
                 if head.dep_ == "prep" and head.lower_ in {"in", "at", "near", "outside"}:
-                    name = next((n for n in (article.scratch.get("entity_of_span") or {}).values() if n == ent.text), ent.text)
+                    name = next(
+                        (n for n in (article.scratch.get("entity_of_span") or {}).values() if n == ent.text), ent.text
+                    )
                     dist = abs(ent.start_char - f.trigger.idx)
                     if best2 is None or dist < best2[0]:
                         best2 = (dist, name)
