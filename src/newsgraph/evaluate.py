@@ -225,8 +225,8 @@ def score_events(pairs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]],
             sums[name][2] += sum((g - p).values())
     out: Metrics = {}
     for name, (tp, fp, fn) in sums.items():
-        p, r, f = prf(tp, fp, fn)
-        out[name] = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+        precision, recall, f1 = prf(tp, fp, fn)
+        out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
     return out
 
 

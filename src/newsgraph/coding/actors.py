@@ -246,7 +246,12 @@ class ActorCoder:
         return dem.get(name) or dem.get(name.title()) or (dem.get(name[:-1]) if name.endswith("s") else None)
 
     def role(self, word: str) -> str | None:
-        return self.t["roles"].get(word.lower())
+        roles = self.t["roles"]
+        word = word.lower()
+        found = roles.get(word)
+        if found is None and word.endswith("s"):  # a capitalised plural keeps its "s" as lemma: "Rebels"
+            found = roles.get(word[:-3] + "y" if word.endswith("ies") else word[:-1])
+        return found
 
     # -- phrases ---------------------------------------------------------------------
     def code_token(self, head: Any, ctx: ActorContext, strict: bool = False) -> list[Actor]:

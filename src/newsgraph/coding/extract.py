@@ -112,7 +112,6 @@ CONTAINER_NOUNS = frozenset(
         "year",
     }
 )
-GENERIC_WORDS = frozenset()
 REVERSERS = frozenset(
     {
         "lift",
@@ -157,6 +156,7 @@ EVENT_SUBJECTS = frozenset(
         "fire",
     }
 )
+DOMESTIC_ROLES = frozenset({"OPP", "CVL", "LAB", "EDU", "JRN", "REL", "JUD", "LEG", "COP", "REB", "MED", "BUS"})
 MEANS_NOUNS = frozenset({"help", "support", "assistance", "backing", "aid", "cooperation", "mediation", "consent"})
 ACCUSE_PREPS = ("over", "about", "of", "against", "for", "to", "with", "on")
 PASSIVE_ADJ = frozenset({"commit", "determine", "prepare", "oblige", "resolve", "dedicate"})
@@ -270,9 +270,9 @@ class Extractor:
         for sent in doc.sents:
             for tok in sent:  # remember who was last named as a subject, for "he"/"she"
                 if tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON":
-                    found = [a for a in self.coder.code_token(tok, ctx) if a.code]
-                    if found:
-                        self._last_person = found[0]
+                    named = [a for a in self.coder.code_token(tok, ctx) if a.code]
+                    if named:
+                        self._last_person = named[0]
                         break
             found: list[Found] = []
             for tok in sent:
@@ -298,9 +298,9 @@ class Extractor:
             trig, obj = vt
             return self._verb_events(tok, trig, obj, ctx)
         if tok.pos_ in {"NOUN", "PROPN"}:
-            trig = self.noun_key(tok)
-            if trig is not None and not self._governed_object(tok):
-                return self._noun_events(tok, trig, ctx)
+            noun_trig = self.noun_key(tok)
+            if noun_trig is not None and not self._governed_object(tok):
+                return self._noun_events(tok, noun_trig, ctx)
         return []
 
     def _demand(self, verb: Any, ctx: ActorContext) -> list[Found]:
@@ -390,7 +390,14 @@ class Extractor:
     ) -> list[Found]:
         coded_sources = [s for s in sources if s.code] or [None]  # type: ignore[list-item]
         own = {s.code[:3] for s in coded_sources if s is not None and s.code}
-        targets = [t for t in targets if t.code and not (t.inferred and t.code[:3] in own)]
+        kept = []
+        for t in targets:
+            if t.code and t.inferred and t.code[:3] in own and t.code[3:] not in DOMESTIC_ROLES:
+                # the sentence's country guessed for "refugees", "troops" is as likely someone else's
+                t = Actor(t.code[3:] or None, t.name, t.start, t.end, True)
+            if t.code:
+                kept.append(t)
+        targets = kept
         if not targets and trig.code == "PROTEST" and len(own) == 1:
             # a protest with no stated addressee is against the protesters' own government
             country = next(iter(own))
@@ -462,9 +469,8 @@ class Extractor:
             for dep in ("dative", "dobj"):
                 for c in holder.children:
                     if c.dep_ == dep and c is not obj:
-                        if any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children):
-                            continue  # "withdraw its troops": the source's own, not a target
-                        found = [a for a in self.coder.code_token(c, ctx) if a.code]
+                        own_thing = any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children)
+                        found = [a for a in self.coder.code_token(c, ctx) if a.code and not (own_thing and a.inferred)]
                         if found:
                             return found
                         found = self._nested_prep_actors(c, ctx)

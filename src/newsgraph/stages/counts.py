@@ -182,6 +182,18 @@ def _number_of(noun: Any) -> tuple[int, str | None, Any] | None:
     return value, qualifier, num
 
 
+def _object_word(noun: Any) -> str | None:
+    """What was counted: "people", "soldier"; through "dozens of demonstrators"."""
+    if noun.like_num or noun.lower_ in WORD_NUMBERS:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return _object_word(p)
+        return None
+    return str(noun.lemma_)
+
+
 def _place(sent: Any, article: Article) -> str | None:
     for ent in sent.ents:
         if ent.label_ in PLACE_LABELS and ent.root.head.lower_ in {"in", "at", "near"}:
@@ -209,12 +221,12 @@ class Counts(Stage):
                         found = _number_of(noun)
                         if found is None or found[0] <= 0:
                             continue
-                        number, qualifier, _num = found
-                        key = (kind, number, sent.start)
+                        number, qualifier, num = found
+                        key = (num.i, num.i, sent.start)  # one count per number: "arrested dozens of demonstrators"
                         if key in seen:
                             continue
                         seen.add(key)
-                        obj = noun.lemma_ if not noun.like_num else None
+                        obj = _object_word(noun)
                         out.append(
                             Count(kind, number, qualifier, obj, _place(sent, article), (sent.start_char, sent.end_char))
                         )

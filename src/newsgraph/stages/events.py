@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from spacy.language import Language
+
 from ..coding.actors import ActorCoder, ActorContext
 from ..coding.extract import Extractor, Found
 from ..coding.plover import lexicon
@@ -24,6 +26,16 @@ from .base import Stage
 from .dates import published_date
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+@Language.component("newsgraph_paragraphs")
+def paragraph_boundaries(doc: Any) -> Any:
+    """Start a sentence after every line break that ends a paragraph or a headline."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if prev.is_space and prev.text.count("\n") >= 1 and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
 
 
 def _coref_resolver(article: Article) -> Any:
@@ -70,6 +82,11 @@ class Events(Stage):
 
     def setup(self) -> None:
         self.extractor = Extractor(lexicon(), ActorCoder(self.settings.actors_file))
+
+    def configure_nlp(self, nlp: Any) -> None:
+        # A blank line ends a sentence: a headline or dateline must not be parsed into the lead's subject.
+        if "newsgraph_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+            nlp.add_pipe("newsgraph_paragraphs", before="parser")
 
     def process(self, article: Article) -> Article:
         doc = article.doc
