@@ -217,3 +217,23 @@ def test_eval_events_task() -> None:
     assert metrics["documents"] == 3
     assert metrics["type"]["f1"] >= 0.8
     assert metrics["triple"]["tp"] >= 3
+
+
+def test_optional_inputs_gaps_focus_and_places(pipeline: Pipeline) -> None:
+    """Outputs of the gap, places and coref stages are used when present, never required."""
+    from newsgraph.model import Gap, Mention, Place
+
+    text = "Putin says and Washington may soon reach an agreement. Rebels attacked Ruritown."
+    article = Article(id="g", text=text, published="2016-09-05")
+    for stage in pipeline.stages:
+        if stage.name == "events":
+            article.gaps = [Gap(start=text.index("and"), suggestion="Moscow")]
+            at = text.index("Ruritown")
+            article.places = [Place("Ruritown", 1, 0.0, 0.0, "SY", "P", [Mention(at, at + 8, "Ruritown")])]
+            article.scratch["focus"] = {"country": "SY", "place": "Aleppo"}
+        article = stage.process_batch([article])[0]
+    agree = {(e.source, e.factuality) for e in article.events if e.code == "AGREE"}
+    assert ("USAGOV", "possible") in agree and ("RUSGOV", "possible") in agree
+    attack = next(e for e in article.events if e.code == "ASSAULT")
+    assert attack.source == "SYRREB"  # the focus country for a role without one
+    assert attack.place == "Ruritown"

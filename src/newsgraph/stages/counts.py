@@ -210,7 +210,7 @@ class Counts(Stage):
     def process(self, article: Article) -> Article:
         doc = article.doc
         out: list[Count] = []
-        seen: set[tuple[str, int, int]] = set()
+        seen: set[tuple[int, int, int]] = set()
         if doc is None:
             article.counts = []
             return article

@@ -14,11 +14,13 @@ Optional inputs, used when present and never required: ``scratch["coref"]`` /
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import Any
 
 from spacy.language import Language
 
-from ..coding.actors import ActorCoder, ActorContext
+from ..coding.actors import Actor, ActorCoder, ActorContext
 from ..coding.extract import Extractor, Found
 from ..coding.plover import lexicon
 from ..model import Article, Event
@@ -26,6 +28,7 @@ from .base import Stage
 from .dates import published_date
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+log = logging.getLogger(__name__)
 
 
 @Language.component("newsgraph_paragraphs")
@@ -33,7 +36,11 @@ def paragraph_boundaries(doc: Any) -> Any:
     """Start a sentence after every line break that ends a paragraph or a headline."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
-        if prev.is_space and prev.text.count("\n") >= 1 and not tok.is_space:
+        if not prev.is_space or tok.is_space or "\n" not in prev.text:
+            continue
+        before = doc[tok.i - 2] if tok.i >= 2 else None
+        # a blank line always ends a sentence; a single line break only after final punctuation
+        if prev.text.count("\n") >= 2 or (before is not None and before.text in {".", "!", "?", "”", '"', "’"}):
             tok.is_sent_start = True
     return doc
 
@@ -98,16 +105,50 @@ class Events(Stage):
         assert self.extractor is not None
         pub = published_date(article.published)
         focus = article.scratch.get("focus") or {}
+        place_country: dict[str, str] = {}
+        for p in article.places:  # the places stage, when it ran: every toponym's country
+            iso3 = _iso3(p.country)
+            if iso3:
+                place_country[p.name] = iso3
+                for m in p.mentions:
+                    place_country.setdefault(m.text, iso3)
         ctx = ActorContext(
             year=pub.year if pub else None,
             name_of_token=token_names(article, doc),
             focus_iso3=_iso3(focus.get("country")) if isinstance(focus, dict) else None,
             resolve=_coref_resolver(article),
+            place_country=place_country,
         )
         quotes = [(q.content[0], q.content[1], q.speaker) for q in article.quotes]
-        found = self.extractor.extract(doc, ctx, quotes)
-        article.events = [self._event(article, doc, f, pub) for f in found]
+        try:
+            found = self.extractor.extract(doc, ctx, quotes)
+            found += self._gap_actors(article, found, ctx)
+            article.events = [self._event(article, doc, f, pub) for f in found]
+        except Exception:  # a stage never raises on odd input: keep what the document gave so far
+            log.debug("events failed on %s", article.origin or article.id, exc_info=True)
+            article.events = []
         return article
+
+    def _gap_actors(self, article: Article, found: list[Found], ctx: ActorContext) -> list[Found]:
+        """Actors lost with dropped link text: "Putin says [Moscow] and Washington may...".
+
+        When the text-gap stage suggested a name right before "and SOURCE", the
+        suggested actor is a second source of the same event."""
+        extra: list[Found] = []
+        gaps = [g for g in article.gaps if g.suggestion]
+        if not gaps or self.extractor is None:
+            return extra
+        for f in found:
+            if f.source is None or f.derived:
+                continue
+            for g in gaps:
+                between = article.text[g.start : f.source.start]
+                if g.start <= f.source.start and between.strip().lower() == "and":
+                    code = self.extractor.coder.code_name(str(g.suggestion), ctx.year)
+                    if code and code != f.source.code:
+                        actor = Actor(code, str(g.suggestion), g.start, g.start, inferred=True)
+                        extra.append(replace(f, source=actor, target=f.target))
+        return extra
 
     def _event(self, article: Article, doc: Any, f: Found, pub: Any) -> Event:
         info = lexicon().info(f.code)
