@@ -411,13 +411,18 @@ class ActorCoder:
     def _sentence_country(self, head: Any, ctx: ActorContext) -> str | None:
         """The first country named in the sentence outside this phrase: the scene of a role-only actor."""
         inside = {t.i for t in head.subtree}
+        fallback = None
         for t in head.sent:
             if t.i in inside or t.ent_type_ not in {"GPE", "NORP"}:
                 continue
             c = self._country_of(t, ctx)
-            if c:
+            if not c:
+                continue
+            # the scene ("... in Yemen") beats a modifier elsewhere ("Saudi-led coalition")
+            if t.ent_type_ == "GPE" and t.head.dep_ == "prep" and t.head.lower_ in {"in", "at", "near", "inside"}:
                 return c
-        return None
+            fallback = fallback or c
+        return fallback
 
     def _modifiers(self, head: Any, ctx: ActorContext) -> tuple[str | None, str | None]:
         countries = self._countries(head, ctx)

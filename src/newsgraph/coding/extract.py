@@ -253,8 +253,13 @@ class Extractor:
                         return self.lex.verbs["suspend"], tok
                     continue
                 return trig, c
-        if lemma in {"speak", "talk"} and any(c.dep_ == "prep" and c.lower_ in {"with", "to"} for c in tok.children):
+        preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        if lemma in {"speak", "talk"} and preps & {"with", "to"}:
             return self.lex.verbs["talk"], tok
+        if lemma in {"call", "appeal"} and preps & {"on", "upon", "for"}:
+            return self.lex.verbs["demand"], tok  # "called on Israel to halt", "called for sanctions"
+        if lemma == "strike" and any(c.dep_ in {"dobj", "nsubjpass"} for c in tok.children):
+            return self.lex.verbs["attack"], tok  # "would strike the United States"; workers who strike protest
         if lemma in self.lex.report_verbs and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             return None
         trig = self.lex.verbs.get(lemma)
