@@ -87,6 +87,7 @@ NEEDS_TARGET = frozenset(
         "meet",
         "talk",
         "negotiate",
+        "offer",
     }
 )
 SKIP_DEPS = frozenset({"amod", "compound", "acl", "relcl", "pcomp"})
@@ -242,7 +243,7 @@ class Extractor:
         key = lemma + (" " + prt.lower_ if (prt := next((c for c in tok.children if c.dep_ == "prt"), None)) else "")
         if key in REVERSERS or lemma in REVERSERS or lemma in self.lex.light_verbs:
             for c in tok.children:
-                trig = self.noun_key(c) if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ in {"NOUN", "PROPN"} else None
+                trig = self.noun_key(c) if c.dep_ in {"dobj", "nsubjpass"} and c.pos_ == "NOUN" else None
                 if trig is None:
                     continue
                 if key in REVERSERS or lemma in REVERSERS:
@@ -272,13 +273,14 @@ class Extractor:
         out: list[Found] = []
         self._last_subject: Actor | None = None
         self._last_person: Actor | None = None
-        for sent in doc.sents:
-            for tok in sent:  # remember who was last named as a subject, for "he"/"she"
-                if tok.dep_ == "nsubj" and tok.ent_type_ == "PERSON":
+        self._sent_i = self._last_subject_sent = 0
+        for sent_i, sent in enumerate(doc.sents):
+            self._sent_i = sent_i
+            for tok in sent:  # who was last named as a subject, for "he"/"she"; an uncoded name resets it
+                if tok.dep_ in {"nsubj", "nsubjpass"} and tok.ent_type_ == "PERSON":
                     named = [a for a in self.coder.code_token(tok, ctx) if a.code]
-                    if named:
-                        self._last_person = named[0]
-                        break
+                    self._last_person = named[0] if named else None
+                    break
             found: list[Found] = []
             for tok in sent:
                 try:
@@ -321,7 +323,9 @@ class Extractor:
             return []
         sources = [a for a in self.coder.code_token(subj, ctx) if a.code]
         addressee = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
-        targets = [a for a in self.coder.code_token(addressee, ctx) if a.code] if addressee is not None else []
+        targets = (
+            [a for a in self.coder.code_token(addressee, ctx, strict=True) if a.code] if addressee is not None else []
+        )
         if addressee is not None and addressee.pos_ == "PRON" and not targets:
             targets = self._prep_actors(noun if noun is not None else speaker_verb, ("to",), ctx)
         if not sources or not targets:
@@ -460,11 +464,10 @@ class Extractor:
             sources = self.coder.code_token(subj, ctx)
             if not any(a.code for a in sources) and (subj.pos_ == "PRON" or subj.lower_ in {"it", "they"}):
                 sources = self._pronoun_fallback(verb, ctx, subj)
-        if any(a.code for a in sources):
+        if any(a.code for a in sources) and subj is not None and subj.pos_ != "PRON":
             self._last_subject = next(a for a in sources if a.code)
-            if subj is not None and subj.ent_type_ == "PERSON":
-                self._last_person = self._last_subject
-        if not targets:
+            self._last_subject_sent = self._sent_i
+        if not targets and passive is None:  # a passive's target is its subject, coded or not
             targets = self._targets(verb, obj, trig, ctx)
         return sources, targets
 
@@ -596,8 +599,11 @@ class Extractor:
         return []
 
     def _pronoun_fallback(self, verb: Any, ctx: ActorContext, pronoun: Any = None) -> list[Actor]:
-        if pronoun is not None and pronoun.lower_ in {"he", "she", "him", "her"} and self._last_person is not None:
-            return [self._last_person]
+        """Without coreference: "he/she" is the last named person; "it/they" the subject of the
+        reporting verb ("Syria says it will...") or a coded subject of this or the previous sentence."""
+        personal = pronoun is not None and pronoun.lower_ in {"he", "she", "him", "her"}
+        if personal:
+            return [self._last_person] if self._last_person is not None else []
         cur = verb
         for _ in range(6):
             if cur.dep_ == "ROOT":
@@ -612,7 +618,8 @@ class Extractor:
                     if found:
                         return found
             cur = parent
-        return [self._last_subject] if self._last_subject is not None else []
+        recent = self._last_subject is not None and self._sent_i - self._last_subject_sent <= 1
+        return [self._last_subject] if recent and self._last_subject is not None else []
 
     def _reporter(self, tok: Any, ctx: ActorContext) -> str | None:
         cur = tok
