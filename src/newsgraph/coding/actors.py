@@ -54,9 +54,14 @@ GENERIC_HEADS = frozenset(
 )
 PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "we", "us", "i", "who", "which", "that"})
 IGO_PREFIX = "IGO"
+# Role words that describe an actor only as modifiers: "rights group", "security forces", "labour union".
+MODIFIER_ONLY = frozenset(
+    {"rights", "right", "security", "labour", "labor", "intelligence", "peacekeeping", "defence", "defense"}
+)
 ROLE_CODES = frozenset(
     {
         "GOV",
+        "CRM",
         "MIL",
         "REB",
         "OPP",
@@ -152,6 +157,7 @@ def _tables() -> dict[str, Any]:
         "roles": roles,
         "gov_titles": frozenset(data["gov_titles"]),
         "mil_titles": frozenset(data["mil_titles"]),
+        "jud_titles": frozenset(data["jud_titles"]),
     }
 
 
@@ -333,7 +339,7 @@ class ActorCoder:
                 if named and (len(named) > 3 or named.startswith(("IGO", "NGO"))):
                     return [Actor(named, doc.text[span_start:span_end], span_start, span_end)]
         # 2. a description: role noun + country modifiers
-        head_role = self.role(head.lemma_) or self.role(head.text)
+        head_role = None if head.lemma_.lower() in MODIFIER_ONLY else (self.role(head.lemma_) or self.role(head.text))
         role = head_role
         agentive = head_role is not None or head.lemma_.lower() in GENERIC_HEADS or head.pos_ == "PROPN"
         if agentive and (role is None or head.lemma_.lower() in GENERIC_HEADS):
@@ -432,6 +438,8 @@ class ActorCoder:
                 continue
             if t.lower_ in self.t["mil_titles"]:
                 role = role or "MIL"
+            elif t.lower_ in self.t["jud_titles"]:
+                role = role or "JUD"
             elif t.lower_ in self.t["gov_titles"]:
                 role = role or "GOV"
             if t.i > head.i + 6:

@@ -45,7 +45,30 @@ ADJ_ATTITUDES = {
     "unwilling": "negated",
     "reluctant": "negated",
 }
-NOUN_HAPPEN = frozenset({"happen", "occur", "come", "take", "emerge", "materialize", "collapse", "fail"})
+NOUN_HAPPEN = frozenset(
+    {
+        "happen",
+        "occur",
+        "come",
+        "take",
+        "emerge",
+        "materialize",
+        "collapse",
+        "fail",
+        "continue",
+        "erupt",
+        "break",
+        "spread",
+        "intensify",
+        "resume",
+        "begin",
+        "start",
+        "rage",
+        "escalate",
+        "enter",
+        "go",
+    }
+)
 AGENT_NOUNS = frozenset({"supporter", "backer", "ally", "sponsor", "opponent", "critic", "enemy"})
 # Verbs needing a coded target to count: alone they are too often not events ("held a press conference").
 NEEDS_TARGET = frozenset(
@@ -133,6 +156,28 @@ REVERSERS = frozenset(
         "cut off",
         "stop",
         "withdraw",
+    }
+)
+WEAPONS = frozenset(
+    {
+        "shell",
+        "rocket",
+        "missile",
+        "shot",
+        "bullet",
+        "mortar",
+        "round",
+        "bomb",
+        "grenade",
+        "artillery",
+        "gas",
+        "volley",
+        "salvo",
+        "weapon",
+        "gun",
+        "cannon",
+        "projectile",
+        "warning",
     }
 )
 STATE_NOUNS = frozenset({"tie", "ties", "relation", "relations", "war", "aid", "arms", "support", "assistance"})
@@ -255,6 +300,19 @@ class Extractor:
                     continue
                 return trig, c
         preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+        for c in tok.children:  # "remained on alert", "put on high alert"
+            if c.dep_ == "prep":
+                for p in c.children:
+                    key3 = f"{lemma} {c.lower_} {p.lemma_.lower()}"
+                    if p.dep_ == "pobj" and key3 in self.lex.verbs:
+                        return self.lex.verbs[key3], tok
+        if lemma == "fire":
+            dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if preps & {"at", "on", "into"} or (dobj is not None and dobj.lemma_.lower() in WEAPONS):
+                return self.lex.verbs["shoot"], tok
+            return None  # "fired the minister" is a dismissal
+        if lemma in {"protest", "complain", "charge", "allege"} and any(c.dep_ == "ccomp" for c in tok.children):
+            return self.lex.verbs["accuse"], tok  # "a rights group protested that the authorities are failing..."
         if lemma in {"speak", "talk"} and preps & {"with", "to"}:
             return self.lex.verbs["talk"], tok
         if lemma in {"call", "appeal"} and preps & {"on", "upon", "for"}:
@@ -296,7 +354,9 @@ class Extractor:
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
-        if tok.dep_ in {"ccomp", "acl"} and any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children):
+        deontic = any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children)
+        subjunctive = tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in DEMAND_NOUNS and tok.tag_ == "VB"
+        if tok.dep_ in {"ccomp", "acl"} and (deontic or subjunctive):
             found = self._demand(tok, ctx)
             if found:
                 return found
@@ -327,7 +387,10 @@ class Extractor:
             [a for a in self.coder.code_token(addressee, ctx, strict=True) if a.code] if addressee is not None else []
         )
         if addressee is not None and addressee.pos_ == "PRON" and not targets:
-            targets = self._prep_actors(noun if noun is not None else speaker_verb, ("to",), ctx)
+            holders = [noun] if noun is not None else [speaker_verb]
+            holders += [c for c in speaker_verb.children if c.dep_ == "dobj"]
+            for holder in holders:
+                targets = targets or self._prep_actors(holder, ("to",), ctx)
         if not sources or not targets:
             return []
         return self._make(self.lex.verbs["demand"], verb, sources, targets, self.factuality(speaker_verb), ctx)
@@ -382,7 +445,8 @@ class Extractor:
             targets = with_targets or of_targets
             own = [a for a in self.coder.code_token(noun, ctx) if a.code] if not of_targets else []
             sources = own or self._governing_subject(noun, ctx)
-            if not targets and not (trig.code in SYMMETRIC and len(sources) >= 2):
+            occurring = noun.dep_ in {"nsubj", "nsubjpass"} and noun.head.lemma_.lower() in NOUN_HAPPEN and bool(own)
+            if not targets and not (trig.code in SYMMETRIC and len(sources) >= 2) and not occurring:
                 return []
             if not sources:
                 return []
