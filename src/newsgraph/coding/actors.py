@@ -154,6 +154,7 @@ def _tables() -> dict[str, Any]:
     return {
         "demonyms": {str(k): str(v) for k, v in data["demonyms"].items()},
         "metonyms": {str(k).lower(): str(v) for k, v in data["metonyms"].items()},
+        "regions": {str(k).lower(): str(v) for k, v in data["regions"].items()},
         "roles": roles,
         "gov_titles": frozenset(data["gov_titles"]),
         "mil_titles": frozenset(data["mil_titles"]),
@@ -270,6 +271,11 @@ class ActorCoder:
         out: list[Actor] = []
         for tok in _conjuncts(head):
             out.extend(self._code_one(tok, ctx, strict))
+            for mod in tok.children:
+                # "Yemen's government and Houthi rebels": a coordinated premodifier is an actor of its own
+                coordinated = any(c.dep_ == "conj" for c in mod.children)
+                if mod.dep_ in {"nmod", "compound"} and mod.pos_ == "NOUN" and coordinated and self.role(mod.lemma_):
+                    out.extend(self._code_one(mod, ctx, strict))
         # a conjunct without a stated country shares its partner's: "Fabius and a group of deputies"
         stated = next(
             (
@@ -407,6 +413,10 @@ class ActorCoder:
             where = ctx.place_country.get(ctx.name_of_token.get(tok.i, tok.text)) or ctx.place_country.get(tok.text)
             if where:
                 return where
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
+            if region:
+                return region
         demonym = self.t["demonyms"].get(tok.text) or (
             self.t["demonyms"].get(tok.text[:-1]) if tok.text.endswith("s") and tok.text[:1].isupper() else None
         )
@@ -419,13 +429,17 @@ class ActorCoder:
         inside = {t.i for t in head.subtree}
         fallback = None
         for t in head.sent:
-            if t.i in inside or t.ent_type_ not in {"GPE", "NORP"}:
+            if t.i in inside or t.ent_type_ not in {"GPE", "NORP", "LOC"}:
                 continue
             c = self._country_of(t, ctx)
             if not c:
                 continue
             # the scene ("... in Yemen") beats a modifier elsewhere ("Saudi-led coalition")
-            if t.ent_type_ == "GPE" and t.head.dep_ == "prep" and t.head.lower_ in {"in", "at", "near", "inside"}:
+            if (
+                t.ent_type_ in {"GPE", "LOC"}
+                and t.head.dep_ == "prep"
+                and t.head.lower_ in {"in", "at", "near", "inside"}
+            ):
                 return c
             fallback = fallback or c
         return fallback

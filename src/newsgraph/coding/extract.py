@@ -278,7 +278,7 @@ class Extractor:
             return None
         lemma = self.lemma(tok)
         for c in tok.children:
-            if c.dep_ == "prt":
+            if c.dep_ == "prt" or (c.dep_ == "prep" and c.lower_ in {"out", "off", "back", "down"}):
                 key = f"{lemma} {c.lower_}"
                 if key in self.lex.verbs:
                     return self.lex.verbs[key], tok
@@ -507,7 +507,7 @@ class Extractor:
         if fact == "future" or conditional:
             if code in COOPERATIVE and code != "AGREE":
                 return "AGREE", "030"
-            if code in HOSTILE:
+            if code in HOSTILE and code != "MOBILIZE":
                 return "THREATEN", "130"
         if fact == "negated" and code in COOPERATIVE and code not in {"CONSULT"}:
             return "REJECT", "120"
@@ -536,6 +536,13 @@ class Extractor:
         return sources, targets
 
     def _targets(self, verb: Any, obj: Any, trig: Trigger, ctx: ActorContext, depth: int = 0) -> list[Actor]:
+        guessed: list[Actor] = []
+        found = self._stated_targets(verb, obj, trig, ctx, depth, guessed)
+        return found or guessed
+
+    def _stated_targets(
+        self, verb: Any, obj: Any, trig: Trigger, ctx: ActorContext, depth: int, guessed: list[Actor]
+    ) -> list[Actor]:
         holders = [verb] if obj is verb else [obj, verb]
         for holder in holders:
             for dep in ("dative", "dobj"):
@@ -543,7 +550,9 @@ class Extractor:
                     if c.dep_ == dep and c is not obj:
                         own_thing = any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children)
                         found = [a for a in self.coder.code_token(c, ctx) if a.code and not (own_thing and a.inferred)]
-                        if found:
+                        if found and all(a.inferred for a in found):
+                            guessed.extend([] if guessed else found)  # a guessed country: prefer a stated one
+                        elif found:
                             return found
                         found = self._nested_prep_actors(c, ctx)
                         if found:
