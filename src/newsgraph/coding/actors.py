@@ -402,6 +402,11 @@ class ActorCoder:
         return found
 
     def _country_of(self, tok: Any, ctx: ActorContext) -> str | None:
+        if tok.ent_type_ in {"GPE", "LOC"}:  # "Northern Ireland" before "Ireland"
+            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
+            if region:
+                return region
         name = ctx.name_of_token.get(tok.i)
         if name and tok.ent_type_ in {"GPE", "NORP", "ORG", "LOC", "PERSON"}:
             code = self.code_name(name, ctx.year, acting=False)

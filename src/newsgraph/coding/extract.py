@@ -28,7 +28,7 @@ from .plover import COOPERATIVE, HOSTILE, Lexicon, Trigger
 
 SUBJ = frozenset({"nsubj", "csubj"})
 TARGET_PREPS = ("to", "with", "against", "on", "upon", "at", "from", "into", "toward", "towards", "for", "over")
-PLACE_TARGET_TYPES = frozenset({"PROTEST", "MOBILIZE", "ASSAULT", "COERCE", "CONCEDE", "SANCTION", "RETREAT"})
+PLACE_TARGET_TYPES = frozenset({"PROTEST", "MOBILIZE", "ASSAULT", "COERCE", "CONCEDE", "SANCTION", "RETREAT", "AID"})
 POSSIBLE = frozenset({"may", "might", "could", "can"})
 FUTURE = frozenset({"will", "shall", "would", "'ll", "wo"})
 ADJ_ATTITUDES = {
@@ -202,7 +202,7 @@ EVENT_SUBJECTS = frozenset(
         "fire",
     }
 )
-DOMESTIC_ROLES = frozenset({"OPP", "CVL", "LAB", "EDU", "JRN", "REL", "JUD", "LEG", "COP", "REB", "MED", "BUS"})
+DOMESTIC_ROLES = frozenset({"OPP", "CVL", "LAB", "EDU", "JRN", "REL", "JUD", "LEG", "COP", "REB", "MED", "BUS", "GOV"})
 MEANS_NOUNS = frozenset({"help", "support", "assistance", "backing", "aid", "cooperation", "mediation", "consent"})
 ACCUSE_PREPS = ("over", "about", "of", "against", "for", "to", "with", "on")
 PASSIVE_ADJ = frozenset({"commit", "determine", "prepare", "oblige", "resolve", "dedicate"})
@@ -583,9 +583,9 @@ class Extractor:
             dobjs = [c for c in verb.children if c.dep_ == "dobj"]
             for holder in [*holders, *dobjs]:
                 for c in holder.children:
-                    if c.dep_ == "prep" and c.lower_ in {"in", "at", "into", "inside"}:
+                    if c.dep_ == "prep" and c.lower_ in {"in", "at", "into", "inside", "from"}:
                         for p in c.subtree:
-                            if p.ent_type_ in {"GPE", "LOC"}:
+                            if p.ent_type_ in {"GPE", "LOC", "NORP"}:
                                 code = self.coder._country_of(p, ctx)
                                 if code:
                                     return [Actor(code[:3], p.text, p.idx, p.idx + len(p.text))]
@@ -594,7 +594,7 @@ class Extractor:
     def _nested_prep_actors(self, tok: Any, ctx: ActorContext) -> list[Actor]:
         """ "restrictions against German goods", "a suspension of air links with Serbia"."""
         found = self._prep_actors(
-            tok, ("against", "on", "with", "to", "toward", "towards", "between", "from", "into"), ctx
+            tok, ("against", "on", "with", "to", "toward", "towards", "between", "from", "into", "by"), ctx
         )
         if found:
             return found
@@ -631,7 +631,9 @@ class Extractor:
                     if found:
                         return found
                 if p.dep_ == "pobj" and p.lemma_.lower() not in MEANS_NOUNS:
-                    found = [a for a in self.coder.code_token(p, ctx, strict=True) if a.code]
+                    # "against Israeli policies", "over two Israeli air raids": the nation behind the thing
+                    strict = c.lower_ not in {"against", "over"}
+                    found = [a for a in self.coder.code_token(p, ctx, strict=strict) if a.code]
                     if found:
                         return found
         return []
