@@ -60,22 +60,22 @@ def main() -> None:
     candidates = [p / "shared/eval/stories/dev.jsonl" for p in (root.parent, root.parents[1])]
     default = next((str(c) for c in candidates if c.exists()), str(candidates[0]))
     parser.add_argument("--source", default=default)
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each, alternated; the best is kept")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(tuple(args.child.split(",")), args.source, args.docs)))
         return
-    results = {}
-    for label, stages in (("spine", SPINE), ("spine+events", SPINE + EVENT_STAGES)):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", ",".join(stages), "--docs", str(args.docs), "--source", args.source],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        results[label] = json.loads(out.stdout.strip().splitlines()[-1])
-    base, full = results["spine"]["docs_per_s"], results["spine+events"]["docs_per_s"]
-    print(f"documents: {args.docs} from {args.source}, one process")
+    results: dict[str, dict[str, object]] = {}
+    for _ in range(args.repeat):  # alternate the runs and keep each one's best: the machine is shared
+        for label, stages in (("spine", SPINE), ("spine+events", SPINE + EVENT_STAGES)):
+            cmd = [sys.executable, __file__, "--child", ",".join(stages), "--docs", str(args.docs)]
+            out = subprocess.run([*cmd, "--source", args.source], check=True, capture_output=True, text=True)
+            run = json.loads(out.stdout.strip().splitlines()[-1])
+            if label not in results or run["docs_per_s"] > results[label]["docs_per_s"]:  # type: ignore[operator]
+                results[label] = run
+    base, full = float(results["spine"]["docs_per_s"]), float(results["spine+events"]["docs_per_s"])  # type: ignore[arg-type]
+    print(f"documents: {args.docs} from {args.source}, one process, best of {args.repeat} alternated runs")
     print(f"spine               {base:7.1f} docs/s")
     print(f"spine + events      {full:7.1f} docs/s")
     print(f"cost of event stages: {100 * (1 - full / base):.1f}% of the spine's throughput")
