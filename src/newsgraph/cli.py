@@ -270,6 +270,36 @@ def _print_metrics(metrics: dict[str, Any], indent: str) -> None:
             sys.stdout.write(f"{indent}{key:<24} {value}\n")
 
 
+@command("events")
+def cmd_events(args: argparse.Namespace) -> int:
+    """List coded events from the store (filter by actor code, event code, date, place)."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.events(
+            actor=args.actor,
+            code=args.code,
+            since=args.since,
+            place=args.place,
+            factuality=args.factuality,
+            limit=args.limit,
+        )
+    if args.json:
+        for row in rows:
+            emit(row)
+        return 0
+    for r in rows:
+        src = r["source"] or "-"
+        tgt = r["target"] or "-"
+        where = f" @ {r['place']}" if r["place"] else ""
+        sys.stdout.write(
+            f"{r['date'] or '?':<10}  {r['code']:<9} {src:>9} -> {tgt:<9} {r['factuality']:<12}{where}\n"
+            f"            {' '.join((r['evidence'] or '').split())[:160]}\n"
+        )
+    return 0
+
+
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
     """Export every table of the store to Parquet files in a folder."""
@@ -330,6 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common, run], help=cmd_eval.__doc__)
     p.add_argument("task")
     p.add_argument("file")
+    p = sub.add_parser("events", parents=[common], help=cmd_events.__doc__)
+    p.add_argument("--actor", help="actor code or prefix, as source or target (RUS, USAGOV, IGO)")
+    p.add_argument("--code", help="PLOVER type (CONSULT) or CAMEO code prefix (04)")
+    p.add_argument("--since", help="ISO date: events on or after it")
+    p.add_argument("--place", help="place name")
+    p.add_argument("--factuality", choices=["asserted", "negated", "possible", "future", "hypothetical"])
+    p.add_argument("--limit", type=int, default=100)
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
     return parser

@@ -200,9 +200,75 @@ def eval_ner(path: str | Path, settings: Settings) -> Metrics:
     }
 
 
+# -- events ----------------------------------------------------------------------------
+EVENT_STAGES = ("parse", "entities", "dates", "events")
+SCORED_FACTUALITY = frozenset({"asserted"})
+
+
+def _actor(code: str | None, exact: bool) -> str | None:
+    if not code:
+        return None
+    return code.upper() if exact else code.upper()[:3]
+
+
+def score_events(pairs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]], field: str = "code") -> Metrics:
+    """Event-type and triple P/R/F1 (micro over documents) for (predicted, gold) event lists."""
+    sums = {"type": [0, 0, 0], "triple": [0, 0, 0], "exact": [0, 0, 0]}
+    for predicted, gold in pairs:
+        for name, key in (
+            ("type", lambda e, _x: (e.get(field),)),
+            ("triple", lambda e, x: (e.get(field), _actor(e.get("source"), x), _actor(e.get("target"), x))),
+            ("exact", lambda e, x: (e.get(field), _actor(e.get("source"), x), _actor(e.get("target"), x))),
+        ):
+            exact = name == "exact"
+            p = Counter(key(e, exact) for e in predicted)
+            g = Counter(key(e, exact) for e in gold)
+            sums[name][0] += sum((p & g).values())
+            sums[name][1] += sum((p - g).values())
+            sums[name][2] += sum((g - p).values())
+    out: Metrics = {}
+    for name, (tp, fp, fn) in sums.items():
+        precision, recall, f1 = prf(tp, fp, fn)
+        out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    return out
+
+
+def eval_events(path: str | Path, settings: Settings) -> Metrics:
+    """Events of FORMATS.md. Scored: events whose factuality is asserted (the gold
+    records code what was done or said, and PLOVER codes intentions as the promise
+    or threat, which the coder also emits as asserted events); all events are
+    scored too, under ``all_factualities``. No publication date is given, so
+    the dated leaders list matches any period."""
+    from .model import Article
+    from .pipeline import Pipeline
+
+    rows = list(read_jsonl(path))
+    pipeline = Pipeline(settings.with_(stages=EVENT_STAGES))
+    pairs, pairs_all = [], []
+    started = time.perf_counter()
+    for row in rows:
+        article = pipeline.analyze(Article(id=str(row.get("id", "eval")), text=row["text"]))
+        scheme = row.get("scheme", "plover")
+        predicted = [
+            {"code": e.code if scheme == "plover" else e.cameo, "source": e.source, "target": e.target}
+            for e in article.events
+        ]
+        kept = [p for p, e in zip(predicted, article.events, strict=True) if e.factuality in SCORED_FACTUALITY]
+        gold = [{"code": g["code"], "source": g.get("source"), "target": g.get("target")} for g in row["events"]]
+        pairs.append((kept, gold))
+        pairs_all.append((predicted, gold))
+    elapsed = time.perf_counter() - started
+    metrics = score_events(pairs)
+    metrics["all_factualities"] = score_events(pairs_all)
+    metrics["documents"] = len(rows)
+    metrics["documents_per_second"] = len(rows) / elapsed if elapsed else 0.0
+    return metrics
+
+
 TASKS: dict[str, Callable[[str | Path, Settings], Metrics]] = {
     "extract": eval_extract,
     "ner": eval_ner,
+    "events": eval_events,
 }
 
 

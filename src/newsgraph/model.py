@@ -84,6 +84,8 @@ class Event:
     quad_class: int | None = None
     trigger: Span | None = None
     reported_by: str | None = None
+    source_span: Span | None = None  # where the source actor was read from
+    target_span: Span | None = None
 
 
 @dataclass
@@ -162,7 +164,7 @@ class Article:
                     q[key] = list(q[key])
         for key in ("events", "counts"):
             for item in rec[key]:
-                for k in ("evidence", "trigger"):
+                for k in ("evidence", "trigger", "source_span", "target_span"):
                     if item.get(k) is not None:
                         item[k] = list(item[k])
         return rec
@@ -201,7 +203,15 @@ class Article:
             Place(**{**p, "mentions": [Mention(**m) for m in p.get("mentions") or []]}) for p in rec.get("places") or []
         ]
         art.events = [
-            Event(**{**e, "evidence": tup(e["evidence"]), "trigger": tup(e.get("trigger"))})
+            Event(
+                **{
+                    **e,
+                    "evidence": tup(e["evidence"]),
+                    "trigger": tup(e.get("trigger")),
+                    "source_span": tup(e.get("source_span")),
+                    "target_span": tup(e.get("target_span")),
+                }
+            )
             for e in rec.get("events") or []
         ]
         art.counts = [Count(**{**c, "evidence": tup(c["evidence"])}) for c in rec.get("counts") or []]

@@ -56,6 +56,44 @@ class Graph:
         rows = self._rows("SELECT record FROM documents WHERE id = ?", [doc_id])
         return json.loads(rows[0]["record"]) if rows and rows[0]["record"] else None
 
+    def events(
+        self,
+        actor: str | None = None,
+        code: str | None = None,
+        since: str | None = None,
+        place: str | None = None,
+        factuality: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Coded events, newest first. ``actor`` matches a source or target code by
+        prefix ("RUS" finds RUSGOV and RUSMIL); ``code`` a PLOVER type or CAMEO code
+        (prefix); ``since`` an ISO date the event's date must not precede."""
+        where, params = [], []
+        if actor:
+            where.append("(upper(e.source) LIKE ? OR upper(e.target) LIKE ?)")
+            params += [actor.upper() + "%"] * 2
+        if code:
+            where.append("(upper(e.code) = ? OR e.cameo LIKE ?)")
+            params += [code.upper(), code + "%"]
+        if since:
+            where.append("coalesce(e.date, d.published) >= ?")
+            params.append(since)
+        if place:
+            where.append("lower(e.place) = lower(?)")
+            params.append(place)
+        if factuality:
+            where.append("e.factuality = ?")
+            params.append(factuality)
+        sql = f"""SELECT e.doc_id, e.event, e.code, e.cameo, e.source, e.source_name, e.target, e.target_name,
+                         e.mode, e.factuality, e.date, e.place, e.goldstein, e.quad_class, e.reported_by,
+                         e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start) AS evidence,
+                         d.title, d.url
+                  FROM events e JOIN documents d ON d.id = e.doc_id
+                  {"WHERE " + " AND ".join(where) if where else ""}
+                  ORDER BY coalesce(e.date, d.published) DESC NULLS LAST, e.doc_id, e.event
+                  LIMIT ?"""
+        return self._rows(sql, [*params, int(limit)])
+
     def sql(self, statement: str, limit: int = 1000) -> list[dict[str, Any]]:
         """Run one read-only SELECT (or WITH ... SELECT) statement."""
         import duckdb

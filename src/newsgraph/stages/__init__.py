@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from .base import Stage
 from .clean import Clean
+from .counts import Counts
+from .dates import Dates
 from .entities import Entities
+from .events import Events
 from .gaps import Gaps
 from .language import Language
 from .parse import Parse
+from .tone import Tone
 
 STAGES: tuple[type[Stage], ...] = (
     Clean,
@@ -17,6 +21,10 @@ STAGES: tuple[type[Stage], ...] = (
     Parse,
     Entities,
     Gaps,
+    Dates,
+    Events,
+    Counts,
+    Tone,
 )
 
 __all__ = ["STAGES", "Stage"]

@@ -106,11 +106,38 @@ def event_rows(a: Article) -> dict[str, Rows]:
         for i, c in enumerate(a.counts)
     ]
     dates = [{"doc_id": a.id, "text": d.text, "start": d.start, "end": d.end, "value": d.value} for d in a.dates]
-    return {"events": events, "counts": counts, "dates": dates}
+    actors = [
+        {
+            "doc_id": a.id,
+            "event": i,
+            "role": role,
+            "code": code,
+            "name": name,
+            "start": span[0] if span else None,
+            "end": span[1] if span else None,
+        }
+        for i, e in enumerate(a.events)
+        for role, code, name, span in (
+            ("source", e.source, e.source_name, e.source_span),
+            ("target", e.target, e.target_name, e.target_span),
+        )
+        if code or name
+    ]
+    return {"events": events, "counts": counts, "dates": dates, "event_actors": actors}
 
 
 BUILDERS: tuple[Callable[[Article], dict[str, Rows]], ...] = (entity_rows, quote_rows, place_rows, event_rows)
-DERIVED: tuple[str, ...] = ("entities", "mentions", "quotes", "places", "place_mentions", "events", "counts", "dates")
+DERIVED: tuple[str, ...] = (
+    "entities",
+    "mentions",
+    "quotes",
+    "places",
+    "place_mentions",
+    "events",
+    "counts",
+    "dates",
+    "event_actors",
+)
 
 
 def rows_for(article: Article) -> dict[str, Rows]:

@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 1
+-- schema_version: 2
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -122,4 +122,14 @@ CREATE TABLE IF NOT EXISTS dates (
     start  INTEGER NOT NULL,
     "end"  INTEGER NOT NULL,
     value  VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event_actors (
+    doc_id VARCHAR NOT NULL,
+    event  INTEGER NOT NULL,   -- index of the event within the document
+    role   VARCHAR NOT NULL,   -- source | target
+    code   VARCHAR,            -- CAMEO-style actor code (RUSGOV)
+    name   VARCHAR,
+    start  INTEGER,
+    "end"  INTEGER
 );

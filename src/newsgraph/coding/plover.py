@@ -1,0 +1,87 @@
+"""The PLOVER event lexicon: trigger verbs and nouns, light verbs, reporting and
+attitude verbs, and each type's CAMEO code, Goldstein score and QuadClass.
+
+Everything lives in ``data/plover.yaml`` so that coverage comes from a reviewable
+lexicon, not from code; this module only loads and indexes it once per process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+PLOVER_TYPES = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
+# Types that are cooperative: a future one is coded as a promise (AGREE), a hostile
+# future one as a THREATEN, following PLOVER's treatment of intentions.
+COOPERATIVE = frozenset({"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"})
+HOSTILE = frozenset({"SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "PROTEST"})
+
+
+@dataclass(frozen=True)
+class Trigger:
+    code: str  # PLOVER type
+    cameo: str
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    cameo: str
+    goldstein: float
+    quad: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    types: dict[str, TypeInfo]
+    verbs: dict[str, Trigger]
+    nouns: dict[str, Trigger]
+    light_verbs: frozenset[str]
+    report_verbs: frozenset[str]
+    attitudes: dict[str, tuple[str | None, str]]
+
+    def info(self, code: str) -> TypeInfo:
+        return self.types[code]
+
+
+def _trigger(value: list[Any]) -> Trigger:
+    code = str(value[0])
+    if code not in PLOVER_TYPES:
+        raise ValueError(f"unknown PLOVER type {code!r} in data/plover.yaml")
+    return Trigger(code, str(value[1]) if len(value) > 1 else "", str(value[2]) if len(value) > 2 else None)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    with resources.files("newsgraph").joinpath("data/plover.yaml").open("r", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    types = {k: TypeInfo(str(v["cameo"]), float(v["goldstein"]), int(v["quad"])) for k, v in data["types"].items()}
+    return Lexicon(
+        types=types,
+        verbs={k: _trigger(v) for k, v in data["verbs"].items()},
+        nouns={k: _trigger(v) for k, v in data["nouns"].items()},
+        light_verbs=frozenset(data["light_verbs"]),
+        report_verbs=frozenset(data["report_verbs"]),
+        attitudes={k: (v[0], str(v[1])) for k, v in data["attitudes"].items()},
+    )

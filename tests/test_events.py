@@ -1,0 +1,242 @@
+"""Events, actors, dates, counts and tone: real behaviour on small fixtures of our own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsgraph import config
+from newsgraph.coding.actors import ActorCoder, leader_table, load_extra
+from newsgraph.coding.plover import PLOVER_TYPES, lexicon
+from newsgraph.errors import ConfigError
+from newsgraph.evaluate import evaluate, score_events
+from newsgraph.model import Article
+from newsgraph.pipeline import Pipeline
+from newsgraph.stages.dates import find_dates
+
+FIXTURES = Path(__file__).parent / "fixtures" / "events"
+STAGES = ("parse", "entities", "dates", "events", "counts", "tone")
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(config.load().with_(stages=STAGES))
+
+
+def analyze(pipeline: Pipeline, text: str, published: str | None = "2016-09-07T10:00") -> Article:
+    return pipeline.analyze(Article(id="t", text=text, published=published))
+
+
+def triples(article: Article, factuality: str | None = None) -> list[tuple[str, str | None, str | None]]:
+    return [(e.code, e.source, e.target) for e in article.events if factuality is None or e.factuality == factuality]
+
+
+# -- lexicon and actors ------------------------------------------------------------------
+def test_lexicon_covers_every_plover_type_with_gdelt_fields() -> None:
+    lex = lexicon()
+    assert set(lex.types) == set(PLOVER_TYPES)
+    assert {t.code for t in lex.verbs.values()} == set(PLOVER_TYPES)
+    assert lex.info("ASSAULT").quad == 4 and lex.info("ASSAULT").goldstein < 0
+    assert lex.info("AGREE").quad == 1 and lex.info("AGREE").goldstein > 0
+
+
+def test_leaders_are_dated() -> None:
+    coder = ActorCoder()
+    assert coder.code_name("Vladimir Putin", 2016) == "RUSGOV"
+    assert coder.code_name("Barack Obama", 2016) == "USAGOV"
+    assert coder.code_name("Barack Obama", 2022) is None  # no longer in office
+    assert coder.code_name("Moscow") == "RUSGOV"  # a capital acting is its government
+    assert coder.code_name("United Nations") == "IGOUNO"
+    assert coder.code_name("Syrian") == "SYR"
+
+
+def test_user_actor_files_extend_the_list() -> None:
+    csv_entries = load_extra(str(FIXTURES / "actors.csv"))
+    assert ("example", csv_entries[1][1]) == csv_entries[1] and csv_entries[0][1].code == "FRAGOV"
+    coder = ActorCoder(str(FIXTURES / "actors.yaml"))
+    assert coder.code_name("John Sample", 2031) == "CANMIL"
+    assert coder.code_name("Sample", 2031) == "CANMIL"
+    assert "john sample" not in leader_table("")
+    with pytest.raises(ConfigError):
+        load_extra(str(FIXTURES / "missing.yaml"))
+
+
+# -- dates -------------------------------------------------------------------------------
+def test_dates_are_normalised_against_publication() -> None:
+    text = (
+        "Putin spoke on Monday. The comments came a day after Obama spoke. "
+        "The war began in March 2011. Results may come within the next few days. "
+        "It was signed on September 5, 2016."
+    )
+    values = {d.text: d.value for d in find_dates(text, "2016-09-05T18:00")}
+    assert values["Monday"] == "2016-09-05"
+    assert values["a day after"] == "2016-09-04"
+    assert values["March 2011"] == "2011-03"
+    assert values["within the next few days"] == "2016-09-05/2016-09-08"
+    assert values["September 5, 2016"] == "2016-09-05"
+    undated = {d.text: d.value for d in find_dates(text, None)}
+    assert "Monday" not in undated and undated["March 2011"] == "2011-03"
+
+
+# -- events ------------------------------------------------------------------------------
+def test_fixture_article_events(pipeline: Pipeline) -> None:
+    article = analyze(pipeline, (FIXTURES / "article.txt").read_text(encoding="utf-8"))
+    events = {(e.code, e.source, e.target, e.factuality) for e in article.events}
+    # "met his Greek counterpart in Ankara on Tuesday"
+    meeting = next(e for e in article.events if e.code == "CONSULT" and e.target == "GRCGOV")
+    assert meeting.source == "TURGOV" and meeting.date == "2016-09-06" and meeting.place == "Ankara"
+    assert meeting.cameo and meeting.goldstein is not None and meeting.quad_class == 1
+    assert article.text[meeting.trigger[0] : meeting.trigger[1]] == "met"
+    # "may soon sign a trade deal with Ankara": possible, reported by officials
+    deal = next(e for e in article.events if e.code == "AGREE" and e.source == "GRCGOV")
+    assert deal.factuality == "possible" and deal.target == "TURGOV" and deal.reported_by == "officials"
+    # negation, and a future aid promise coded as AGREE
+    assert ("COERCE", "GOV", "OPP", "negated") in events
+    assert ("AID", "EGY", "REF", "future") in events
+    promise = next(e for e in article.events if e.code == "AGREE" and e.source == "EGY")
+    assert promise.factuality == "asserted" and promise.date == "2016-09-07/2016-09-10"
+    assert any(e.code == "ASSAULT" and e.source == "REB" for e in article.events)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russia is among the supporters of the Syrian government.", ("SUPPORT", "RUS", "SYRGOV")),
+        ("The US backs militants fighting to topple Assad.", ("SUPPORT", "USA", "SYRREB")),
+        ("A camp was attacked by Burundian militiamen.", ("ASSAULT", "BDIMIL", None)),
+        ("Hungarian and Romanian officials agreed on a plan.", ("AGREE", "ROUGOV", None)),
+        ("Chile rejected a Bolivian proposal.", ("REJECT", "CHL", "BOL")),
+        ("Iran threatened to shell Iraqi towns.", ("THREATEN", "IRN", "IRQ")),
+        ("Yemen's government and Houthi rebels agreed to a prisoner swap.", ("AGREE", "YEMGOV", None)),
+        ("Ethiopian forces pulled out of the Somali capital.", ("RETREAT", "ETHMIL", None)),
+        ("Israeli warplanes struck targets in the Gaza Strip.", ("ASSAULT", "ISRMIL", "PSE")),
+        ("The Arab League demanded that Israel end the blockade.", ("REQUEST", "IGOARL", "ISR")),
+        ("Serbia lifted a night curfew in Montenegro.", ("CONCEDE", "SRB", "MNE")),
+        ("Italy announced a suspension of air links with Serbia.", ("SANCTION", "ITA", "SRB")),
+    ],
+)
+def test_patterns(pipeline: Pipeline, text: str, expected: tuple[str, str | None, str | None]) -> None:
+    assert expected in triples(analyze(pipeline, text, None), "asserted")
+
+
+def test_factuality(pipeline: Pipeline) -> None:
+    cases = {
+        "Moscow and Washington may soon reach an agreement.": "possible",
+        "Moscow would confer with the Syrian government.": "future",
+        "The Syrian army did not attack the town of Aleppo.": "negated",
+        "The rebels would attack Damascus if the talks failed.": "hypothetical",
+    }
+    for text, fact in cases.items():
+        article = analyze(pipeline, text, None)
+        assert fact in {e.factuality for e in article.events}, (text, triples(article))
+
+
+def test_seeking_a_ceasefire_is_a_request(pipeline: Pipeline) -> None:
+    article = analyze(pipeline, "Washington and Moscow have sought for weeks to secure a ceasefire.", None)
+    assert ("REQUEST", "USAGOV", None) in triples(article, "asserted")
+    assert not [e for e in article.events if e.code == "AGREE" and e.factuality == "asserted"]
+
+
+def test_odd_input_yields_nothing(pipeline: Pipeline) -> None:
+    for text in ("", "   ", "“unbalanced quote and no verb", "Attack!"):
+        article = analyze(pipeline, text, None)
+        assert isinstance(article.events, list) and isinstance(article.counts, list)
+
+
+# -- counts and tone ---------------------------------------------------------------------
+def test_counts(pipeline: Pipeline) -> None:
+    article = analyze(
+        pipeline,
+        "More than 400,000 people have been killed in the conflict. "
+        "Police arrested dozens of protesters in Cairo. Three soldiers were wounded.",
+        None,
+    )
+    found = {(c.type, c.number, c.qualifier) for c in article.counts}
+    assert ("KILL", 400000, "more than") in found
+    assert ("WOUND", 3, None) in found
+    arrest = next(c for c in article.counts if c.type == "ARREST")
+    assert arrest.object == "protester" and arrest.place == "Cairo"
+    assert article.text[arrest.evidence[0] : arrest.evidence[1]].startswith("Police arrested")
+
+
+def test_tone_sign(pipeline: Pipeline) -> None:
+    bad = analyze(pipeline, "The attack killed dozens. It was a horrible, tragic massacre.", None)
+    good = analyze(pipeline, "The leaders welcomed the wonderful agreement and praised the peace.", None)
+    assert bad.tone is not None and good.tone is not None
+    assert -100 <= bad.tone < 0 < good.tone <= 100
+
+
+# -- store, query, eval ------------------------------------------------------------------
+def test_store_and_query(tmp_path: Path, pipeline: Pipeline) -> None:
+    from newsgraph.query import Graph
+    from newsgraph.store import Store
+
+    article = analyze(pipeline, (FIXTURES / "article.txt").read_text(encoding="utf-8"))
+    db = tmp_path / "ng.duckdb"
+    with Store(db) as store:
+        store.write([article], "test")
+    with Graph(db) as g:
+        consults = g.events(code="CONSULT")
+        assert consults and all(r["code"] == "CONSULT" for r in consults)
+        turkish = g.events(actor="TUR")
+        assert turkish and all("TUR" in f"{r['source']}{r['target']}" for r in turkish)
+        assert all(r["evidence"] for r in turkish)
+        assert g.events(since="2030-01-01") == []
+        actors = g.sql("SELECT role, code, name, start, \"end\" FROM event_actors WHERE code = 'GRCGOV'")
+        assert actors and all(article.text[a["start"] : a["end"]] for a in actors)
+
+
+def test_events_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsgraph.cli import main
+
+    db = str(tmp_path / "cli.duckdb")
+    src = tmp_path / "a.txt"
+    src.write_text((FIXTURES / "article.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["ingest", str(src), "--db", db, "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["events", "--db", db, "--code", "CONSULT", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
+    assert rows and all(r["code"] == "CONSULT" for r in rows)
+
+
+def test_score_events_metric() -> None:
+    gold = [
+        {"code": "AGREE", "source": "RUSGOV", "target": "USA"},
+        {"code": "CONSULT", "source": "RUS", "target": None},
+    ]
+    pred = [
+        {"code": "AGREE", "source": "RUS", "target": "USAGOV"},
+        {"code": "ASSAULT", "source": "SYR", "target": None},
+    ]
+    m = score_events([(pred, gold)])
+    assert m["type"]["tp"] == 1 and m["type"]["fp"] == 1 and m["type"]["fn"] == 1
+    assert m["triple"]["tp"] == 1 and m["exact"]["tp"] == 0
+
+
+def test_eval_events_task() -> None:
+    metrics = evaluate("events", FIXTURES / "gold.jsonl", config.load())
+    assert metrics["documents"] == 3
+    assert metrics["type"]["f1"] >= 0.8
+    assert metrics["triple"]["tp"] >= 3
+
+
+def test_optional_inputs_gaps_focus_and_places(pipeline: Pipeline) -> None:
+    """Outputs of the gap, places and coref stages are used when present, never required."""
+    from newsgraph.model import Gap, Mention, Place
+
+    text = "Putin says and Washington may soon reach an agreement. Rebels attacked Ruritown."
+    article = Article(id="g", text=text, published="2016-09-05")
+    for stage in pipeline.stages:
+        if stage.name == "events":
+            article.gaps = [Gap(start=text.index("and"), suggestion="Moscow")]
+            at = text.index("Ruritown")
+            article.places = [Place("Ruritown", 1, 0.0, 0.0, "SY", "P", [Mention(at, at + 8, "Ruritown")])]
+            article.scratch["focus"] = {"country": "SY", "place": "Aleppo"}
+        article = stage.process_batch([article])[0]
+    agree = {(e.source, e.factuality) for e in article.events if e.code == "AGREE"}
+    assert ("USAGOV", "possible") in agree and ("RUSGOV", "possible") in agree
+    attack = next(e for e in article.events if e.code == "ASSAULT")
+    assert attack.source == "SYRREB"  # the focus country for a role without one
+    assert attack.place == "Ruritown"
