@@ -233,6 +233,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the HTTP API (/api, schema at /openapi.json) and the web app (/) over the store."""
+    import os
+
+    import uvicorn
+
+    from .api import create_app
+
+    settings = settings_from(args)
+    token = args.token or os.environ.get("NEWSGRAPH_TOKEN") or None
+    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout)
+    url = f"http://{args.host}:{args.port}/"
+    if args.json:
+        emit({"url": url, "db": settings.db, "ingest": bool(token)})
+        sys.stdout.flush()
+    warn(f"newsgraph serving {settings.db} at {url} (ingest {'enabled' if token else 'disabled: no --token'})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
 # -- parser ----------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -265,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
+    p = sub.add_parser("serve", parents=[common], help=cmd_serve.__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="enable POST /api/documents for this bearer token (or NEWSGRAPH_TOKEN)")
+    p.add_argument("--sql-timeout", type=float, default=5.0, help="seconds before POST /api/sql is stopped")
+    p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     return parser
 
 
