@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from web_support import SEED, annotated_article, hostile_article
 
 from newsgraph import config
 from newsgraph.stages import STAGES
 from newsgraph.store import Store
+from web_support import SEED, annotated_article, hostile_article
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 if not (CHROMIUM.exists() and DRIVER.exists()):
-    pytest.skip("needs /usr/bin/chromium and /usr/bin/chromedriver (run scripts/install-browser.sh)", allow_module_level=True)
+    pytest.skip(
+        "needs /usr/bin/chromium and /usr/bin/chromedriver (run scripts/install-browser.sh)", allow_module_level=True
+    )
 selenium = pytest.importorskip("selenium", reason="needs selenium (pip install -e .)")
 
 from selenium import webdriver  # noqa: E402
@@ -113,7 +115,13 @@ def server(store_path: Path) -> Iterator[Server]:
 def browser() -> Iterator[webdriver.Chrome]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(arg)
     service = webdriver.ChromeService(executable_path=str(DRIVER))
     driver = webdriver.Chrome(options=options, service=service)
@@ -212,7 +220,7 @@ def test_hostile_text_never_executes(server: Server, browser: webdriver.Chrome) 
         assert browser.execute_script("return window.__pwned === undefined"), f"{page}: injected script ran"
         injected = browser.execute_script(
             "return document.querySelectorAll('#view script, #view img, #view iframe, #view [onerror], "
-            "#view [onload], #view [onmouseover], #view a[href^=\"javascript\"]').length"
+            '#view [onload], #view [onmouseover], #view a[href^="javascript"]\').length'
         )
         assert injected == 0, f"{page}: markup from the store became elements"
     open_view(browser, server.url + "/#/doc/hostile-1")
@@ -256,4 +264,3 @@ def test_empty_store_renders_empty_states(tmp_path: Path, browser: webdriver.Chr
         assert hidden == [True, True, True]  # quotes, events, map appear once their tables have rows
     finally:
         srv.stop()
-

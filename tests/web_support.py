@@ -52,7 +52,15 @@ def annotated_article(doc_id: str = "annotated-1") -> Article:
         Quote("Barack Obama", None, None, span(text, "easing the humanitarian situation in Syria"), "indirect"),
     ]
     a.places = [
-        Place("Hangzhou", 1808926, 30.29365, 120.16142, "CN", "PPLA", [mention(text, "Hangzhou"), mention(text, "Hangzhou", 1)]),
+        Place(
+            "Hangzhou",
+            1808926,
+            30.29365,
+            120.16142,
+            "CN",
+            "PPLA",
+            [mention(text, "Hangzhou"), mention(text, "Hangzhou", 1)],
+        ),
         Place("Syria", 163843, 35.0, 38.0, "SY", "PCLI", [mention(text, "Syria", 1)]),
     ]
     a.events = [
@@ -104,7 +112,7 @@ def hostile_article(doc_id: str = "hostile-1") -> Article:
         text=text,
         title=f"Hostile {HOSTILE}",
         published="2016-09-06",
-        source=f"<i onmouseover=\"window.__pwned='src'\">evil</i>",
+        source="<i onmouseover=\"window.__pwned='src'\">evil</i>",
         url="javascript:window.__pwned='url'",
     )
     q = span(text, f"{HOSTILE} is <b>bold</b>")

@@ -159,6 +159,19 @@ def _page(rs: Any) -> dict[str, Any]:
     return {"items": rs.items, "total": rs.total, "limit": rs.limit, "offset": rs.offset}
 
 
+BEARER = HTTPBearer(auto_error=False, description="the token given to `newsgraph serve --token`")
+
+
+def authorized(request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
+    """Ingestion needs the server's token: 403 when none is configured, 401 when it is missing or wrong."""
+    token = request.app.state.token
+    if not token:
+        raise HTTPException(403, detail="ingestion is disabled: start the server with --token")
+    given = creds.credentials if creds else ""
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        raise HTTPException(401, detail="a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
 def open_graph(db: str | Path, *, writable: bool, settings: Settings | None = None) -> Graph:
     """The server's Graph: writable when it may ingest, else read-only (so that other
     processes may read the same file); a missing store is created empty."""
@@ -198,7 +211,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.graph = g
-    bearer = HTTPBearer(auto_error=False, description="the token given to `newsgraph serve --token`")
+    app.state.token = token
 
     @app.exception_handler(NewsgraphError)
     async def newsgraph_error(request: Request, exc: NewsgraphError) -> JSONResponse:
@@ -316,13 +329,6 @@ def create_app(
         )
         return _json_safe(article.to_record())  # type: ignore[no-any-return]
 
-    def authorized(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
-        if not token:
-            raise HTTPException(403, detail="ingestion is disabled: start the server with --token")
-        given = creds.credentials if creds else ""
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise HTTPException(401, detail="a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-
     @app.post(
         "/api/documents",
         response_model=IngestOut,
@@ -337,17 +343,21 @@ def create_app(
         """Analyze and store documents (bearer token required); re-sending one unchanged is a no-op."""
         from .query import _article
 
-        articles = [
-            _article(d.text, title=d.title, url=d.url, published=d.published, source=d.source, doc_id=d.id)
-            for d in body.documents
-        ]
+        articles, refused = [], []
+        for number, d in enumerate(body.documents):
+            try:
+                articles.append(
+                    _article(d.text, title=d.title, url=d.url, published=d.published, source=d.source, doc_id=d.id)
+                )
+            except InputError as exc:
+                refused.append({"origin": d.id or f"documents[{number}]", "code": exc.code, "reason": exc.message})
         summary = g.ingest(articles)
         return {
             "ids": [a.id for a in articles],
             "processed": summary.processed,
             "stored": summary.stored,
             "unchanged": summary.unchanged,
-            "skipped": [{"origin": s.origin, "code": s.code, "reason": s.reason} for s in summary.skipped],
+            "skipped": refused + [{"origin": s.origin, "code": s.code, "reason": s.reason} for s in summary.skipped],
         }
 
     @app.exception_handler(StarletteHTTPException)

@@ -41,6 +41,9 @@ class Graph:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._cursors: list[Any] = []
+        with self.store._lock:
+            self._root: Any = self.store.con.cursor()
+        self._cursors.append(self._root)
         self._settings = settings
         self._pipeline: Pipeline | None = None
         self._pipeline_lock = threading.Lock()
@@ -61,11 +64,13 @@ class Graph:
 
     def _cursor(self) -> Any:
         """This thread's own cursor: reads run concurrently with each other and with a
-        write transaction on the store's connection (DuckDB's MVCC gives each a snapshot)."""
+        write transaction on the store's connection (DuckDB's MVCC gives each a snapshot).
+        Cursors are made from a root cursor of the Graph's own, never from the store's
+        connection, so a thread's first read does not wait for a write in progress."""
         cur = getattr(self._local, "cursor", None)
         if cur is None:
-            with self.store._lock, self._lock:
-                cur = self.store.con.cursor()
+            with self._lock:
+                cur = self._root.cursor()
                 self._cursors.append(cur)
             self._local.cursor = cur
         return cur
@@ -446,10 +451,12 @@ def _published_filters(since: str | date | None, until: str | date | None) -> tu
 def _article(text: str, **fields: str | None) -> Article:
     """An Article read the way ``newsgraph analyze`` reads a text file (title and dateline from the
     top lines), with any metadata given overriding what was read."""
+    from .ingest.decode import _check_text
     from .ingest.text import from_text
 
     doc_id = fields.pop("doc_id", None)
-    article = from_text(text, doc_id or "<analyze>", doc_id=doc_id)
+    origin = doc_id or "<analyze>"
+    article = from_text(_check_text(text, origin), origin, doc_id=doc_id)
     for key, value in fields.items():
         if value:
             setattr(article, key, value)
