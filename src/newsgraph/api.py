@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -99,7 +100,7 @@ class Stats(BaseModel):
 
 
 class DocumentIn(BaseModel):
-    text: str = Field(min_length=1, max_length=5_000_000)
+    text: str = Field(min_length=1, max_length=5_000_000, pattern=r"\S", description="the article text")
     id: str | None = Field(default=None, min_length=1, max_length=200)
     title: str | None = Field(default=None, max_length=2000)
     url: str | None = Field(default=None, max_length=4000)
@@ -120,7 +121,12 @@ class IngestOut(BaseModel):
 
 
 class SqlIn(BaseModel):
-    sql: str = Field(min_length=1, max_length=20_000)
+    sql: str = Field(
+        min_length=1,
+        max_length=20_000,
+        pattern=r"^\s*\(*\s*(?:[Ss][Ee][Ll][Ee][Cc][Tt]|[Ww][Ii][Tt][Hh]|[Ff][Rr][Oo][Mm])\b",
+        description="one SELECT (or WITH ... SELECT, or FROM ...) statement",
+    )
     limit: int = Field(default=100, ge=1, le=MAX_PAGE)
 
 
@@ -170,6 +176,15 @@ def authorized(request: Request, creds: Annotated[HTTPAuthorizationCredentials |
     given = creds.credentials if creds else ""
     if not hmac.compare_digest(given.encode(), token.encode()):
         raise HTTPException(401, detail="a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+def allowed_methods(app: FastAPI, path: str) -> set[str]:
+    methods: set[str] = set()
+    for route in app.routes:
+        pattern = getattr(route, "path_regex", None)
+        if pattern is not None and pattern.match(path):
+            methods.update(getattr(route, "methods", None) or ())
+    return methods
 
 
 def open_graph(db: str | Path, *, writable: bool, settings: Settings | None = None) -> Graph:
@@ -319,7 +334,10 @@ def create_app(
     # -- analyze and ingest ------------------------------------------------------------
     @app.post(
         "/api/analyze",
-        responses={422: {"model": ErrorBody, "description": "the text can't be analyzed"}},
+        responses={
+            400: {"model": ErrorBody, "description": "the body is not JSON"},
+            422: {"model": ErrorBody, "description": "the text can't be analyzed"},
+        },
         tags=["analyze"],
     )
     def analyze(body: DocumentIn) -> dict[str, Any]:
@@ -333,6 +351,7 @@ def create_app(
         "/api/documents",
         response_model=IngestOut,
         responses={
+            400: {"model": ErrorBody, "description": "the body is not JSON"},
             401: {"model": ErrorBody, "description": "missing or wrong token"},
             403: {"model": ErrorBody, "description": "ingestion is disabled"},
         },
@@ -362,12 +381,24 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {401: "E401", 403: "E403", 404: "E404"}.get(exc.status_code, f"E{exc.status_code}")
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the first route's methods; a path can have several routes
+            headers["Allow"] = ", ".join(sorted(allowed_methods(app, request.url.path)))
         return JSONResponse(
-            {"error": {"code": code, "message": str(exc.detail)}},
+            {"error": {"code": f"E{exc.status_code}", "message": str(exc.detail)}},
             status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # the same {"error": ...} body as every other error, with FastAPI's usual "detail" list too
+        errors = _json_safe(list(exc.errors()))
+        first = errors[0] if errors else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        message = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
+        return JSONResponse({"error": {"code": "E422", "message": message}, "detail": errors}, status_code=422)
 
     # -- the web app -------------------------------------------------------------------
     @app.get("/", include_in_schema=False)
