@@ -226,6 +226,13 @@ def test_hostile_text_never_executes(server: Server, browser: webdriver.Chrome) 
     open_view(browser, server.url + "/#/doc/hostile-1")
     assert "<script>" in browser.find_element(By.ID, "article-title").text  # shown as text
     assert "<svg onload=" in browser.find_element(By.ID, "article-text").text
+    quote = browser.find_element(By.CSS_SELECTOR, "#article-text .hl-quote[data-quote]")
+    ActionChains(browser).move_to_element(quote).perform()  # the tooltip shows the speaker's name as text
+    tip = browser.find_element(By.ID, "tip")
+    WebDriverWait(browser, 5).until(lambda d: tip.is_displayed())
+    assert "Mr <script>" in tip.text
+    assert not tip.find_elements(By.CSS_SELECTOR, "script, img, [onerror]")
+    assert browser.execute_script("return window.__pwned === undefined")
     for link in browser.find_elements(By.CSS_SELECTOR, "a"):
         href = link.get_attribute("href") or ""
         assert not href.lower().startswith("javascript"), href

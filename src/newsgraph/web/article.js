@@ -36,7 +36,7 @@
         rows: [["speaker", q.speaker || "unknown"], ["cue", q.cue ? rec.text.slice(q.cue[0], q.cue[1]) : null]],
         attrs: { "data-speaker": q.speaker || "", "data-quote": i } });
       if (q.speaker_span) {
-        add(q.speaker_span[0], q.speaker_span[1], { layer: "quote", key: "s" + i, kind: "speaker", title: "Speaker",
+        add(q.speaker_span[0], q.speaker_span[1], { layer: "quote", key: "s" + i, kind: "speaker", title: "Speaker: " + (q.speaker || "unknown"),
           rows: [["of quote", rec.text.slice(s, Math.min(t, s + 80)) + (t - s > 80 ? "…" : "")]], attrs: {} });
       }
     });
