@@ -84,7 +84,7 @@ def main() -> int:
                 "--workers",
                 "1",
             ]
-            return subprocess.call(cmd)
+            return subprocess.call(cmd, cwd=tmp)  # its cache folder goes with the temporary store
         finally:
             server.terminate()
             server.wait(10)
