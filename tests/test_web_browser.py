@@ -22,7 +22,7 @@ import pytest
 from newsgraph import config
 from newsgraph.stages import STAGES
 from newsgraph.store import Store
-from web_support import SEED, annotated_article, hostile_article
+from web_support import HOSTILE, SEED, annotated_article, hostile_article
 
 pytestmark = pytest.mark.browser
 
@@ -95,11 +95,17 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seed article through the real pipeline, plus a hand-annotated and a hostile record."""
     from newsgraph import jobs
 
-    db = tmp_path_factory.mktemp("web") / "web.duckdb"
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "web.duckdb"
+    hostile = folder / "hostile-ingested.txt"  # through the real reader and pipeline, too
+    hostile.write_text(
+        f"Ingested {HOSTILE}\n\nPresident Emmanuel Macron said in Paris on Monday that {HOSTILE} was news.\n",
+        encoding="utf-8",
+    )
     settings = config.load(workers=1, db=str(db))
     with Store(db) as store:
-        summary = jobs.ingest_paths([SEED], settings, store)
-        assert summary.stored == 1
+        summary = jobs.ingest_paths([SEED, hostile], settings, store)
+        assert summary.stored == 2
         store.write([annotated_article(), hostile_article()], "test")
     return db
 
@@ -208,7 +214,19 @@ def test_annotated_article_highlights_every_layer(server: Server, browser: webdr
 
 
 def test_hostile_text_never_executes(server: Server, browser: webdriver.Chrome) -> None:
-    pages = ["/#/doc/hostile-1", "/#/?q=hostile", "/#/quotes", "/#/events", "/#/map", "/#/entities"]
+    ingested = server.get("/api/documents?q=ingested")
+    assert isinstance(ingested, dict) and ingested["total"] == 1
+    ingested_id = ingested["items"][0]["id"]
+    pages = [
+        "/#/doc/hostile-1",
+        f"/#/doc/{ingested_id}",
+        "/#/?q=pwned",
+        "/#/quotes",
+        "/#/events",
+        "/#/map",
+        "/#/entities",
+        "/#/entity/Emmanuel%20Macron",
+    ]
     for page in pages:
         open_view(browser, server.url + page)
         try:
