@@ -58,7 +58,7 @@
       el("a", { href: NG.entityLink(name) + "?by=" + b, class: b === by ? "on" : "" }, b)));
     view.replaceChildren(el("h1", {}, name), el("h2", {}, "Mentions over time"), picker);
     const timeline = await NG.api("timeline", { entity: name, by });
-    view.appendChild(timeline.items.length ? NG.timelineChart(timeline.items) : NG.empty("No dated mentions of this entity.", "Timelines count documents with a publication date."));
+    view.appendChild(timeline.items.length ? NG.timelineChart(NG.fillPeriods(timeline.items, by)) : NG.empty("No dated mentions of this entity.", "Timelines count documents with a publication date."));
     const [quotes, docs] = await Promise.all([
       NG.api("quotes", { speaker: name, limit: 20 }),
       NG.api("documents", { q: name, limit: 10 }),

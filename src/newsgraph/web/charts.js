@@ -101,21 +101,45 @@
     return wrap;
   };
 
+  /** The periods between the first and last item with none left out (zero bars for quiet
+   *  periods), so that the bars stand on a time axis; left as they are past 1000 periods. */
+  NG.fillPeriods = function fillPeriods(items, by) {
+    if (items.length < 2) return items;
+    const have = new Map(items.map((i) => [i.period, i]));
+    const key = (d) => d.toISOString().slice(0, by === "month" ? 7 : by === "year" ? 4 : 10);
+    const parse = (p) => new Date(p.length === 4 ? p + "-01-01T00:00:00Z" : p.length === 7 ? p + "-01T00:00:00Z" : p + "T00:00:00Z");
+    const step = (d) => {
+      const n = new Date(d);
+      if (by === "year") n.setUTCFullYear(n.getUTCFullYear() + 1);
+      else if (by === "month") n.setUTCMonth(n.getUTCMonth() + 1);
+      else n.setUTCDate(n.getUTCDate() + (by === "week" ? 7 : 1));
+      return n;
+    };
+    const out = [];
+    const last = items[items.length - 1].period;
+    for (let d = parse(items[0].period); key(d) <= last; d = step(d)) {
+      if (out.length > 1000) return items;
+      out.push(have.get(key(d)) || { period: key(d), mentions: 0, documents: 0 });
+    }
+    return out;
+  };
+
   /** Bars of mentions per period: items [{period, mentions, documents}]. */
   NG.timelineChart = function timelineChart(items) {
     const width = 720, height = 200, pad = 28;
     const svg = el("svg", { class: "timeline", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "mentions over time" });
     const max = Math.max(1, ...items.map((i) => i.mentions));
-    const bw = Math.max(2, Math.min(40, (width - 2 * pad) / Math.max(1, items.length) - 2));
+    const stepX = Math.min(42, (width - 1.5 * pad) / Math.max(1, items.length));
+    const bw = Math.max(1, stepX - (stepX > 4 ? 2 : 0));
     svg.appendChild(el("line", { x1: pad, y1: height - pad, x2: width - pad / 2, y2: height - pad, class: "axis" }));
     svg.appendChild(el("text", { x: 2, y: pad - 8, class: "tick" }, String(max)));
     items.forEach((item, i) => {
       const h = ((height - 2 * pad) * item.mentions) / max;
-      const x = pad + i * (bw + 2);
-      const bar = el("rect", { x, y: height - pad - h, width: bw, height: Math.max(1, h), class: "bar", "data-period": item.period },
+      const x = pad + i * stepX;
+      const bar = el("rect", { x, y: height - pad - h, width: bw, height: item.mentions ? Math.max(1, h) : 0, class: "bar", "data-period": item.period },
         el("title", {}, `${item.period}: ${item.mentions} mentions in ${item.documents} documents`));
       svg.appendChild(bar);
-      if (i === 0 || i === items.length - 1 || items.length < 12) {
+      if (i === 0 || i === items.length - 1 || items.length < 12 || i % Math.ceil(items.length / 8) === 0) {
         svg.appendChild(el("text", { x, y: height - pad + 14, class: "tick" }, item.period));
       }
     });
