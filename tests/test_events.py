@@ -179,11 +179,11 @@ def test_store_and_query(tmp_path: Path, pipeline: Pipeline) -> None:
         store.write([article], "test")
     with Graph(db) as g:
         consults = g.events(code="CONSULT")
-        assert consults and all(r["code"] == "CONSULT" for r in consults)
+        assert consults and all(r.code == "CONSULT" for r in consults)
         turkish = g.events(actor="TUR")
-        assert turkish and all("TUR" in f"{r['source']}{r['target']}" for r in turkish)
-        assert all(r["evidence"] for r in turkish)
-        assert g.events(since="2030-01-01") == []
+        assert turkish and all("TUR" in f"{r.source}{r.target}" for r in turkish)
+        assert all(r.evidence for r in turkish)
+        assert len(g.events(since="2030-01-01")) == 0
         actors = g.sql("SELECT role, code, name, start, \"end\" FROM event_actors WHERE code = 'GRCGOV'")
         assert actors and all(article.text[a["start"] : a["end"]] for a in actors)
 

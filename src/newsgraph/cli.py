@@ -286,16 +286,16 @@ def cmd_events(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
     if args.json:
-        for row in rows:
+        for row in rows.to_dicts():
             emit(row)
         return 0
     for r in rows:
-        src = r["source"] or "-"
-        tgt = r["target"] or "-"
-        where = f" @ {r['place']}" if r["place"] else ""
+        src = r.source or "-"
+        tgt = r.target or "-"
+        where = f" @ {r.place}" if r.place else ""
         sys.stdout.write(
-            f"{r['date'] or '?':<10}  {r['code']:<9} {src:>9} -> {tgt:<9} {r['factuality']:<12}{where}\n"
-            f"            {' '.join((r['evidence'] or '').split())[:160]}\n"
+            f"{r.date or '?':<10}  {r.code:<9} {src:>9} -> {tgt:<9} {r.factuality:<12}{where}\n"
+            f"            {' '.join((r.evidence or '').split())[:160]}\n"
         )
     return 0
 
@@ -313,6 +313,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         for p in written:
             sys.stdout.write(f"{p}\n")
+    return 0
+
+
+@command("serve")
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the HTTP API (/api, schema at /openapi.json) and the web app (/) over the store."""
+    import os
+
+    import uvicorn
+
+    from .api import create_app
+
+    settings = settings_from(args)
+    token = args.token or os.environ.get("NEWSGRAPH_TOKEN") or None
+    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout)
+    url = f"http://{args.host}:{args.port}/"
+    if args.json:
+        emit({"url": url, "db": settings.db, "ingest": bool(token)})
+        sys.stdout.flush()
+    warn(f"newsgraph serving {settings.db} at {url} (ingest {'enabled' if token else 'disabled: no --token'})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -369,6 +390,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
+    p = sub.add_parser("serve", parents=[common], help=cmd_serve.__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", help="enable POST /api/documents for this bearer token (or NEWSGRAPH_TOKEN)")
+    p.add_argument("--sql-timeout", type=float, default=5.0, help="seconds before POST /api/sql is stopped")
+    p.add_argument("--log-level", default="warning", help="uvicorn log level (default warning)")
     return parser
 
 

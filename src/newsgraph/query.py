@@ -2,24 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import QueryError
+from .errors import QueryError, StoreError
+from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
 from .store import Store
 
+if TYPE_CHECKING:
+    from .config import Settings
+    from .jobs import Summary
+    from .model import Article
+    from .pipeline import Pipeline
+
 READ_ONLY_STATEMENTS = {"SELECT"}
+T = TypeVar("T")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.]+)?)?)?$")
+PERIODS = {
+    "day": "strftime(d.published_date, '%Y-%m-%d')",
+    "week": "strftime(date_trunc('week', d.published_date), '%Y-%m-%d')",
+    "month": "strftime(d.published_date, '%Y-%m')",
+    "year": "strftime(d.published_date, '%Y')",
+}
 
 
 class Graph:
     """A newsgraph store opened for queries: ``newsgraph.open("newsgraph.duckdb")``."""
 
-    def __init__(self, db: str | Path = "newsgraph.duckdb", *, store: Store | None = None) -> None:
+    def __init__(
+        self, db: str | Path = "newsgraph.duckdb", *, store: Store | None = None, settings: Settings | None = None
+    ) -> None:
         self.store = store or Store(db, read_only=True)
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._cursors: list[Any] = []
+        with self.store._lock:
+            self._root: Any = self.store.con.cursor()
+        self._cursors.append(self._root)
+        self._settings = settings
+        self._pipeline: Pipeline | None = None
+        self._pipeline_lock = threading.Lock()
 
     def close(self) -> None:
+        with self._lock:
+            for cur in self._cursors:
+                with contextlib.suppress(Exception):  # already closed with its connection
+                    cur.close()
+            self._cursors.clear()
         self.store.close()
 
     def __enter__(self) -> Graph:
@@ -28,15 +62,51 @@ class Graph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _cursor(self) -> Any:
+        """This thread's own cursor: reads run concurrently with each other and with a
+        write transaction on the store's connection (DuckDB's MVCC gives each a snapshot).
+        Cursors are made from a root cursor of the Graph's own, never from the store's
+        connection, so a thread's first read does not wait for a write in progress."""
+        cur = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._root.cursor()
+                self._cursors.append(cur)
+            self._local.cursor = cur
+        return cur
+
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-        with self.store._lock:
-            cur = self.store.con.cursor()
-            try:
-                result = cur.execute(sql, params or [])
-                names = [d[0] for d in result.description]
-                return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
-            finally:
-                cur.close()
+        import duckdb
+
+        try:
+            result = self._cursor().execute(sql, params or [])
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+        except duckdb.Error as exc:
+            raise QueryError(str(exc).splitlines()[0]) from exc
+
+    def _page(
+        self,
+        kind: type[T],
+        select: str,
+        where: list[str],
+        params: list[Any],
+        order: str,
+        limit: int,
+        offset: int,
+        group: str = "",
+    ) -> ResultSet[T]:
+        """Run ``select`` with the filters, one page of it, and count every match."""
+        limit, offset = _check_page(limit, offset)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        body = f"{select} {clause} {group}"
+        rows = self._rows(f"{body} ORDER BY {order} LIMIT {limit} OFFSET {offset}", params)
+        if offset == 0 and len(rows) < limit:
+            total = len(rows)
+        else:
+            counted = self._rows(f"SELECT count(*)::BIGINT AS n FROM ({body})", params)
+            total = int(counted[0]["n"])
+        return ResultSet.of(kind, rows, total, limit, offset)
 
     def stats(self) -> dict[str, int]:
         return self.store.counts()
@@ -56,46 +126,9 @@ class Graph:
         rows = self._rows("SELECT record FROM documents WHERE id = ?", [doc_id])
         return json.loads(rows[0]["record"]) if rows and rows[0]["record"] else None
 
-    def events(
-        self,
-        actor: str | None = None,
-        code: str | None = None,
-        since: str | None = None,
-        place: str | None = None,
-        factuality: str | None = None,
-        limit: int = 100,
-    ) -> list[dict[str, Any]]:
-        """Coded events, newest first. ``actor`` matches a source or target code by
-        prefix ("RUS" finds RUSGOV and RUSMIL); ``code`` a PLOVER type or CAMEO code
-        (prefix); ``since`` an ISO date the event's date must not precede."""
-        where, params = [], []
-        if actor:
-            where.append("(upper(e.source) LIKE ? OR upper(e.target) LIKE ?)")
-            params += [actor.upper() + "%"] * 2
-        if code:
-            where.append("(upper(e.code) = ? OR e.cameo LIKE ?)")
-            params += [code.upper(), code + "%"]
-        if since:
-            where.append("coalesce(e.date, d.published) >= ?")
-            params.append(since)
-        if place:
-            where.append("lower(e.place) = lower(?)")
-            params.append(place)
-        if factuality:
-            where.append("e.factuality = ?")
-            params.append(factuality)
-        sql = f"""SELECT e.doc_id, e.event, e.code, e.cameo, e.source, e.source_name, e.target, e.target_name,
-                         e.mode, e.factuality, e.date, e.place, e.goldstein, e.quad_class, e.reported_by,
-                         e.start, e."end", substr(d.text, e.start + 1, e."end" - e.start) AS evidence,
-                         d.title, d.url
-                  FROM events e JOIN documents d ON d.id = e.doc_id
-                  {"WHERE " + " AND ".join(where) if where else ""}
-                  ORDER BY coalesce(e.date, d.published) DESC NULLS LAST, e.doc_id, e.event
-                  LIMIT ?"""
-        return self._rows(sql, [*params, int(limit)])
-
-    def sql(self, statement: str, limit: int = 1000) -> list[dict[str, Any]]:
-        """Run one read-only SELECT (or WITH ... SELECT) statement."""
+    def sql(self, statement: str, limit: int = 1000, timeout: float | None = None) -> list[dict[str, Any]]:
+        """Run one read-only SELECT (or WITH ... SELECT) statement, at most ``limit`` rows,
+        interrupted after ``timeout`` seconds (the HTTP API always sets one)."""
         import duckdb
 
         try:
@@ -106,8 +139,346 @@ class Graph:
             raise QueryError("give exactly one statement")
         if statements[0].type.name not in READ_ONLY_STATEMENTS:
             raise QueryError(f"only read-only SELECT statements are allowed, not {statements[0].type.name}")
+        timer = None
+        timed_out = threading.Event()
+        if timeout is not None and timeout > 0:
+            cur = self._cursor()
+
+            def stop() -> None:
+                timed_out.set()
+                cur.interrupt()
+
+            timer = threading.Timer(timeout, stop)
+            timer.daemon = True
+            timer.start()
         try:
             rows = self._rows(f"SELECT * FROM ({statement.rstrip().rstrip(';')}) LIMIT {int(limit)}")
-        except duckdb.Error as exc:
-            raise QueryError(str(exc).splitlines()[0]) from exc
+        except QueryError as exc:
+            if timed_out.is_set():
+                raise QueryError(f"query stopped after the time limit of {timeout:g} s") from exc
+            raise
+        finally:
+            if timer is not None:
+                timer.cancel()
         return rows
+
+    # -- issue 7: the query API (documents, entities, timeline, quotes, places, events) ----
+    def documents(
+        self,
+        q: str | None = None,
+        since: str | date | None = None,
+        source: str | None = None,
+        until: str | date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> ResultSet[DocumentRow]:
+        """Documents whose title or text contains every word of ``q`` (case-insensitive),
+        published on or after ``since`` (and up to ``until``), from ``source``; newest first."""
+        where, params = _published_filters(since, until)
+        words = _words(q)
+        for word in words:
+            where.append("contains(lower(coalesce(d.title, '') || ' ' || d.text), ?)")
+            params.append(word)
+        if source:
+            where.append("lower(d.source) = lower(?)")
+            params.append(source)
+        first = words[0] if words else ""
+        limit, offset = _check_page(limit, offset)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rank = "contains(lower(coalesce(d.title, '')), ?)" if words else "false"
+        # one scan finds the page and counts every match; the snippets are cut for the page only
+        rows = self._rows(
+            f"""WITH page AS (
+                    SELECT d.id, {rank} AS in_title, d.published, count(*) OVER () AS _total
+                    FROM documents d {clause}
+                    ORDER BY in_title DESC, d.published DESC NULLS LAST, d.id LIMIT {limit} OFFSET {offset})
+                SELECT d.id, d.title, d.url, d.source, d.published, d.language, d.tone, page._total,
+                       {_SNIPPET} AS snippet
+                FROM page JOIN documents d ON d.id = page.id
+                ORDER BY page.in_title DESC, page.published DESC NULLS LAST, page.id""",
+            [*([first] if words else []), *params, first, first, first],
+        )
+        if rows:
+            total = int(rows[0]["_total"])
+        elif offset == 0:
+            total = 0
+        else:
+            total = int(self._rows(f"SELECT count(*)::BIGINT AS n FROM documents d {clause}", params)[0]["n"])
+        return ResultSet.of(DocumentRow, rows, total, limit, offset)
+
+    def document(self, doc_id: str) -> DocumentRow | None:
+        """One document's metadata, or None."""
+        rows = self._rows(
+            f"""SELECT d.id, d.title, d.url, d.source, d.published, d.language, d.tone, {_SNIPPET} AS snippet
+                FROM documents d WHERE d.id = ?""",
+            ["", "", "", doc_id],
+        )
+        return ResultSet.of(DocumentRow, rows, len(rows), 1, 0).items[0] if rows else None
+
+    def entities(
+        self, type: str | None = None, q: str | None = None, limit: int = 100, offset: int = 0
+    ) -> ResultSet[EntityRow]:
+        """Entities (name, type) over all documents, most-mentioned first; ``q`` matches part of the name."""
+        where, params = [], []
+        if type:
+            where.append("e.type = upper(?)")
+            params.append(type)
+        if q:
+            where.append("contains(lower(e.name), lower(?))")
+            params.append(q)
+        return self._page(
+            EntityRow,
+            """SELECT e.name, e.type, sum(e.mentions)::BIGINT AS mentions,
+                      count(DISTINCT e.doc_id)::BIGINT AS documents FROM entities e""",
+            where,
+            params,
+            "mentions DESC, documents DESC, e.name, e.type",
+            limit,
+            offset,
+            group="GROUP BY e.name, e.type",
+        )
+
+    def timeline(self, entity: str, by: str = "day") -> ResultSet[TimelinePoint]:
+        """Mentions of ``entity`` (its canonical name, any case) per publication period."""
+        if by not in PERIODS:
+            raise QueryError(f"by must be one of {', '.join(PERIODS)}, not {by!r}")
+        rows = self._rows(
+            f"""SELECT {PERIODS[by]} AS period, sum(e.mentions)::BIGINT AS mentions,
+                       count(DISTINCT e.doc_id)::BIGINT AS documents
+                FROM entities e JOIN documents d ON d.id = e.doc_id
+                WHERE lower(e.name) = lower(?) AND d.published_date IS NOT NULL
+                GROUP BY period ORDER BY period""",
+            [entity],
+        )
+        return ResultSet.of(TimelinePoint, rows, len(rows), len(rows), 0)
+
+    def quotes(
+        self,
+        speaker: str | None = None,
+        since: str | date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        about: str | None = None,
+        doc_id: str | None = None,
+    ) -> ResultSet[QuoteRow]:
+        """Quotes by a speaker (part of the name, any case) and/or whose content mentions ``about``."""
+        where, params = _published_filters(since, None)
+        if speaker:
+            where.append("contains(lower(coalesce(q.speaker, '')), lower(?))")
+            params.append(speaker)
+        if about:
+            where.append("contains(lower(q.content), lower(?))")
+            params.append(about)
+        if doc_id:
+            where.append("q.doc_id = ?")
+            params.append(doc_id)
+        return self._page(
+            QuoteRow,
+            """SELECT q.doc_id, q.quote, q.speaker, q.kind, q.content, q.start, q."end",
+                      d.title, d.published, d.url, d.source
+               FROM quotes q JOIN documents d ON d.id = q.doc_id""",
+            where,
+            params,
+            "d.published DESC NULLS LAST, q.doc_id, q.quote",
+            limit,
+            offset,
+        )
+
+    def places(self, country: str | None = None, limit: int = 100, offset: int = 0) -> ResultSet[PlaceRow]:
+        """Resolved places over all documents (one row per place), most-reported first,
+        with how many events were coded at each."""
+        where, params = [], []
+        if country:
+            where.append("upper(p.country) = upper(?)")
+            params.append(country)
+        return self._page(
+            PlaceRow,
+            """WITH ev AS (SELECT doc_id, lower(place) AS place, count(*) AS n FROM events
+                           WHERE place IS NOT NULL GROUP BY ALL)
+               SELECT p.name, p.geonameid, p.lat, p.lon, p.country, p.feature,
+                      sum(p.mentions)::BIGINT AS mentions, count(DISTINCT p.doc_id)::BIGINT AS documents,
+                      coalesce(sum(ev.n), 0)::BIGINT AS events
+               FROM places p LEFT JOIN ev ON ev.doc_id = p.doc_id AND ev.place = lower(p.name)""",
+            where,
+            params,
+            "documents DESC, mentions DESC, p.name",
+            limit,
+            offset,
+            group="GROUP BY p.name, p.geonameid, p.lat, p.lon, p.country, p.feature",
+        )
+
+    def events(
+        self,
+        actor: str | None = None,
+        code: str | None = None,
+        since: str | date | None = None,
+        place: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        factuality: str | None = None,
+        doc_id: str | None = None,
+    ) -> ResultSet[EventRow]:
+        """Events with ``actor`` as source or target (CAMEO code or name, any part), of PLOVER type
+        ``code`` (or a CAMEO code prefix when it is digits), dated (or published) on or after
+        ``since``, at a place whose name contains ``place``."""
+        where: list[str] = []
+        params: list[Any] = []
+        if actor and re.fullmatch(r"[A-Z]{3,12}", actor):
+            # a CAMEO-style code: "RUS" finds RUSGOV and RUSMIL as source or target
+            where.append("(starts_with(coalesce(e.source, ''), ?) OR starts_with(coalesce(e.target, ''), ?))")
+            params += [actor, actor]
+        elif actor:
+            where.append(
+                """contains(lower(concat_ws('|', e.source, e.target, e.source_name, e.target_name)), lower(?))"""
+            )
+            params.append(actor)
+        if code:
+            if code.isdigit():
+                where.append("starts_with(coalesce(e.cameo, ''), ?)")
+            else:
+                where.append("e.code = upper(?)")
+            params.append(code)
+        if since is not None and since != "":
+            where.append("coalesce(e.date, d.published) >= ?")
+            params.append(_date_prefix(since))
+        if place:
+            where.append("contains(lower(coalesce(e.place, '')), lower(?))")
+            params.append(place)
+        if factuality:
+            where.append("e.factuality = ?")
+            params.append(factuality)
+        if doc_id:
+            where.append("e.doc_id = ?")
+            params.append(doc_id)
+        limit, offset = _check_page(limit, offset)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        order = "coalesce(e.date, d.published) DESC NULLS LAST, e.doc_id, e.event"
+        # the page is found on the events and the documents' dates; the evidence text is cut
+        # for that page only (cutting it for every match first is what made this slow)
+        rows = self._rows(
+            f"""WITH page AS (
+                    SELECT e.*, coalesce(e.date, d.published) AS _when
+                    FROM events e JOIN documents d ON d.id = e.doc_id {clause}
+                    ORDER BY {order} LIMIT {limit} OFFSET {offset})
+                SELECT page.*, substr(d.text, page.start + 1, page."end" - page.start) AS evidence,
+                       d.title, d.published, d.url, d.source AS doc_source
+                FROM page JOIN documents d ON d.id = page.doc_id
+                ORDER BY page._when DESC NULLS LAST, page.doc_id, page.event""",
+            params,
+        )
+        if offset == 0 and len(rows) < limit:
+            total = len(rows)
+        else:
+            counted = self._rows(
+                f"SELECT count(*)::BIGINT AS n FROM events e JOIN documents d ON d.id = e.doc_id {clause}", params
+            )
+            total = int(counted[0]["n"])
+        return ResultSet.of(EventRow, rows, total, limit, offset)
+
+    # -- one document through the pipeline ------------------------------------------------
+    def pipeline(self) -> Pipeline:
+        """The pipeline (loaded once per Graph, on first use) that ``analyze`` and ``ingest`` run."""
+        with self._pipeline_lock:
+            if self._pipeline is None:
+                from . import config
+                from .pipeline import Pipeline
+
+                settings = (self._settings or config.load()).with_(workers=1)
+                pipeline = Pipeline(settings)
+                pipeline.setup()
+                self._pipeline = pipeline
+            return self._pipeline
+
+    def analyze(
+        self,
+        text: str,
+        *,
+        title: str | None = None,
+        url: str | None = None,
+        published: str | None = None,
+        source: str | None = None,
+        doc_id: str | None = None,
+    ) -> Article:
+        """Run the pipeline over one text (nothing is stored); ``.to_record()`` gives its JSON record.
+        Raises the InputError that would have skipped it (empty, too large, other language)."""
+        article = _article(text, title=title, url=url, published=published, source=source, doc_id=doc_id)
+        pipeline = self.pipeline()
+        with self._pipeline_lock:
+            return pipeline.analyze(article)
+
+    def ingest(self, articles: Iterable[Article]) -> Summary:
+        """Analyze and store documents (the store must be writable); ones stored unchanged are skipped."""
+        from .jobs import Summary
+        from .model import Skipped
+
+        if self.store.read_only:
+            raise StoreError("the store is open read-only", origin=self.store.path)
+        batch = list(articles)
+        pipeline = self.pipeline()
+        summary = Summary()
+        stored = self.store.stored_versions(a.id for a in batch)
+        fresh = [a for a in batch if stored.get(a.id) != (a.content_hash, pipeline.version)]
+        summary.unchanged = len(batch) - len(fresh)
+        with self._pipeline_lock:
+            results = pipeline.run(fresh) if fresh else []
+        done = [r for r in results if not isinstance(r, Skipped)]
+        summary.skipped = [r for r in results if isinstance(r, Skipped)]
+        summary.processed = len(done)
+        summary.stored = self.store.write(done, pipeline.version)
+        return summary
+
+
+# the text around the first occurrence of a word (parameters: the word three times), else the opening
+_SNIPPET = """CASE WHEN ? <> '' AND strpos(lower(d.text), ?) > 0
+                   THEN substr(d.text, greatest(1, strpos(lower(d.text), ?) - 90), 260)
+                   ELSE substr(d.text, 1, 260) END"""
+
+
+def _check_page(limit: int, offset: int) -> tuple[int, int]:
+    if not isinstance(limit, int) or limit < 1 or limit > 10_000:
+        raise QueryError(f"limit must be between 1 and 10000, not {limit!r}")
+    if not isinstance(offset, int) or offset < 0:
+        raise QueryError(f"offset must be 0 or more, not {offset!r}")
+    return limit, offset
+
+
+def _words(q: str | None) -> list[str]:
+    return [w for w in (q or "").lower().split() if w][:20]
+
+
+def _date_prefix(value: str | date) -> str:
+    """An ISO date, month or year, as given: ISO strings compare in time order as text."""
+    text = value.isoformat() if isinstance(value, date) else str(value).strip()
+    if not _DATE.match(text):
+        raise QueryError(f"dates are ISO-8601: YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
+    return text
+
+
+def _published_filters(since: str | date | None, until: str | date | None) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if since is not None and since != "":
+        where.append("d.published >= ?")
+        params.append(_date_prefix(since))
+    if until is not None and until != "":
+        bound = _date_prefix(until)
+        where.append("substr(d.published, 1, ?) <= ?")
+        params.extend([len(bound), bound])
+    return where, params
+
+
+def _article(text: str, **fields: str | None) -> Article:
+    """An Article read the way ``newsgraph analyze`` reads a text file (title and dateline from the
+    top lines), with any metadata given overriding what was read."""
+    from .ingest.decode import _check_text
+    from .ingest.text import from_text
+
+    doc_id = fields.pop("doc_id", None)
+    origin = doc_id or "<analyze>"
+    article = from_text(_check_text(text, origin), origin, doc_id=doc_id)
+    for key, value in fields.items():
+        if value:
+            setattr(article, key, value)
+    return article

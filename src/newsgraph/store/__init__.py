@@ -135,8 +135,13 @@ class Store:
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [ids])
             for table, rows in tables.items():
                 if rows:
-                    arrow = pa.Table.from_pylist(rows)  # noqa: F841 - read by name below
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM arrow")
+                    # registered, not found by a replacement scan: the HTTP server turns
+                    # DuckDB's external access off, which also turns those scans off
+                    con.register("_newsgraph_rows", pa.Table.from_pylist(rows))
+                    try:
+                        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _newsgraph_rows")
+                    finally:
+                        con.unregister("_newsgraph_rows")
         return len(unique)
 
     # -- reading --------------------------------------------------------------
