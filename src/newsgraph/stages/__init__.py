@@ -9,12 +9,14 @@ from .clean import Clean
 from .entities import Entities
 from .language import Language
 from .parse import Parse
+from .places import Places
 
 STAGES: tuple[type[Stage], ...] = (
     Clean,
     Language,
     Parse,
     Entities,
+    Places,
 )
 
 __all__ = ["STAGES", "Stage"]
