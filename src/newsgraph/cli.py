@@ -171,6 +171,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("places")
+def cmd_places(args: argparse.Namespace) -> int:
+    """List the most-mentioned places with their coordinates."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.places(limit=args.limit, country=args.country, role=args.role)
+    if args.json:
+        for row in rows:
+            emit(row)
+        return 0
+    for row in rows:
+        point = f"{row['lat']:.4f}, {row['lon']:.4f}" if row["lat"] is not None else "?"
+        where = f"{row['feature'] or ''} {row['country'] or ''}".strip()
+        sys.stdout.write(
+            f"{row['mentions']:>6}  {row['name']}  ({point}; {where}; {row['documents']} docs"
+            + (f"; geonames {row['geonameid']}" if row["geonameid"] else "")
+            + ")\n"
+        )
+    return 0
+
+
 @command("sql")
 def cmd_sql(args: argparse.Namespace) -> int:
     """Run one read-only SQL SELECT against the store."""
@@ -257,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", help="files, folders or - for stdin")
     p = sub.add_parser("stats", parents=[common], help=cmd_stats.__doc__)
     p.add_argument("--top", type=int, default=10, help="how many top entities to list")
+    p = sub.add_parser("places", parents=[common], help=cmd_places.__doc__)
+    p.add_argument("--limit", type=int, default=20, help="how many places to list")
+    p.add_argument("--country", help="only places in this country (ISO 3166-1 alpha-2)")
+    p.add_argument("--role", choices=("location", "actor", "adjective"), help="only mentions in this role")
     p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)
     p.add_argument("statement")
     p.add_argument("--limit", type=int, default=1000)

@@ -204,13 +204,14 @@ EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
 def geo_auc(errors_km: list[float]) -> float:
     """Area under the curve of sorted log errors, as in Gritta et al. (lower is better)."""
     import math
+    from itertools import pairwise
 
     if not errors_km:
         return 0.0
     scaled = sorted(math.log(1 + e) / math.log(EARTH_HALF_CIRCUMFERENCE_KM) for e in errors_km)
     if len(scaled) == 1:
         return scaled[0]
-    area = sum((a + b) / 2 for a, b in zip(scaled, scaled[1:]))  # trapezoids, unit spacing
+    area = sum((a + b) / 2 for a, b in pairwise(scaled))  # trapezoids, unit spacing
     return area / (len(scaled) - 1)
 
 
@@ -275,7 +276,7 @@ def eval_geo(path: str | Path, settings: Settings) -> Metrics:
         chunk = rows[i : i + batch]
         articles = [Article(id=str(r.get("id", n)), text=r["text"]) for n, r in enumerate(chunk)]
         for row, result in zip(chunk, pipeline.run(articles), strict=True):
-            predicted = []
+            predicted: list[tuple[int, int, float | None, float | None]] = []
             if isinstance(result, Article):
                 for place in result.places:
                     predicted.extend((m.start, m.end, place.lat, place.lon) for m in place.mentions)

@@ -49,6 +49,34 @@ class Graph:
             [*([type] if type else []), limit],
         )
 
+    def places(self, limit: int = 20, country: str | None = None, role: str | None = None) -> list[dict[str, Any]]:
+        """The most-mentioned places, with their point, across all documents.
+
+        ``country`` filters by ISO 3166-1 alpha-2 code; ``role`` by mention role
+        ("location", "actor", "adjective"). Places without a geonameid (facilities,
+        local names) are grouped by name, country and point.
+        """
+        where, params = [], []
+        if country:
+            where.append("country = ?")
+            params.append(country.upper())
+        if role:
+            where.append("role = ?")
+            params.append(role)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        return self._rows(
+            f"""SELECT name, geonameid, any_value(lat) AS lat, any_value(lon) AS lon, country,
+                       any_value(feature) AS feature, sum(mentions)::INTEGER AS mentions,
+                       count(DISTINCT doc_id)::INTEGER AS documents,
+                       list(DISTINCT role ORDER BY role) AS roles
+                FROM places {clause}
+                GROUP BY name, geonameid, country,
+                         CASE WHEN geonameid IS NULL THEN round(lat, 3) END,
+                         CASE WHEN geonameid IS NULL THEN round(lon, 3) END
+                ORDER BY mentions DESC, documents DESC, name LIMIT ?""",
+            [*params, int(limit)],
+        )
+
     def sql(self, statement: str, limit: int = 1000) -> list[dict[str, Any]]:
         """Run one read-only SELECT (or WITH ... SELECT) statement."""
         import duckdb

@@ -78,7 +78,9 @@ def normalize(name: str) -> str:
 
 
 def _latin(name: str) -> bool:
-    return bool(name) and all(ord(c) < 0x250 or unicodedata.combining(c) for c in name) and any(c.isalpha() for c in name)
+    return (
+        bool(name) and all(ord(c) < 0x250 or unicodedata.combining(c) for c in name) and any(c.isalpha() for c in name)
+    )
 
 
 def cache_dir() -> Path:
@@ -196,7 +198,7 @@ def _admin1(cities: list[Row]) -> list[Row]:
 
 
 def _short_region_name(name: str, names: set[str]) -> str:
-    """"Zhejiang" rather than "Zhejiang Sheng" when the shorter form is among its names."""
+    """ "Zhejiang" rather than "Zhejiang Sheng" when the shorter form is among its names."""
     for n in sorted(names, key=len):
         if n != name and name.startswith(n + " ") and len(n) > 2:
             return n
@@ -224,7 +226,9 @@ def _countries(cities: list[Row]) -> list[Row]:
         names = {c["name"], *lexicon_forms.get(iso, ())}
         pc = pycountry.countries.get(alpha_2=iso)
         if pc is not None:
-            names.update(n for n in (pc.name, getattr(pc, "common_name", None), getattr(pc, "official_name", None)) if n)
+            names.update(
+                n for n in (pc.name, getattr(pc, "common_name", None), getattr(pc, "official_name", None)) if n
+            )
         ci = info.get(iso) or {}
         names.update(a for a in ci.get("altSpellings") or [] if _latin(a) and not (a.isupper() and len(a) <= 3))
         if ci.get("name"):

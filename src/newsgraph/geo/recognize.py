@@ -30,26 +30,38 @@ from typing import Any
 
 from .gazetteer import Gazetteer, Place, curated, normalize
 
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as one string."""
+    return frozenset(text.split())
+
+
 # the kind of a mention
 TOPONYM = "toponym"
 DEMONYM = "demonym"
 FACILITY = "facility"
 
-FACILITY_HEADS = frozenset(
+FACILITY_HEADS = words(
     """university college school academy hospital clinic church cathedral mosque temple synagogue chapel basilica
     center centre stadium arena airport library museum hotel park street road avenue boulevard lane drive way
     court courthouse station prison jail penitentiary mall market square bridge institute racecourse palace
     embassy consulate village estate lagoon theatre theater gardens garden zoo cemetery graveyard hall tower
     building plaza harbour harbor port dam canal lake river mountain mountains island islands beach bay
-    valley forest reserve club campus base barracks restaurant inn motel casino metro""".split()
+    valley forest reserve club campus base barracks restaurant inn motel casino metro"""
 )
-NATURAL_HEADS = frozenset(
+NATURAL_HEADS = words(
     """ocean sea river lake mountains mountain hills valley desert peninsula island islands bay gulf strait
-    coast canal basin plateau delta falls sound channel creek forest range""".split()
+    coast canal basin plateau delta falls sound channel creek forest range"""
 )
-ADMIN_HEADS = frozenset(
+ADMIN_HEADS = words(
     """county parish province region district borough township oblast governorate prefecture city
-    municipality territory""".split()
+    municipality territory"""
+)
+ORG_WORDS = words(
+    """post times press police council club fc united city bank chamber department board tribune herald news
+    journal star sun gazette mail telegraph observer chronicle university college airport airlines airways
+    zoo museum council assembly government ministry court school hospital fire rangers rovers athletic
+    wanderers county state party parliament senate police authority agency commission office"""
 )
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "around", "towards", "toward"})
 PREFIXES = ("anti-", "pro-", "ex-", "non-", "pan-", "all-")
@@ -254,7 +266,6 @@ class Recognizer:
 
     def _org(self, doc: Any, start: int, end: int, text: str, add: Any) -> None:
         head = doc[end - 1].lower_
-        key = normalize(text)
         if self._org_is_place(text):
             add(start, end, TOPONYM, "ner:ORG:place")
             return
@@ -262,6 +273,9 @@ class Recognizer:
             add(start, end, FACILITY, "ner:ORG:facility")
             return
         self._embedded(doc, start, end, add, "embedded:ORG")
+
+    def _regional(self, text: str) -> bool:
+        return any(p.feature != "city" for p in self.gaz.lookup(text))
 
     def _org_is_place(self, text: str) -> bool:
         """An organisation written as a bare place name ("Liverpool" the club, "EU")."""
@@ -277,6 +291,13 @@ class Recognizer:
                     continue
                 text = span.text
                 if self.is_major(text, MIN_CITY_ORG, official=True) and (doc[i].pos_ == "PROPN" or j - i > 1):
+                    if (
+                        end - start == j - i + 1
+                        and j < end
+                        and doc[j].lower_ not in ORG_WORDS
+                        and not self._regional(text)
+                    ):
+                        break  # "Paris Hilton": a town's name as a given name, not "Dubai Police"
                     add(i, j, TOPONYM, source)
                     i, matched = j, True
                     break

@@ -26,16 +26,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from .gazetteer import Gazetteer, Place, curated, normalize
-from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate
+from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate, words
 
 FEATURE_PRIOR = {"continent": 6.0, "region": 5.0, "country": 6.0, "admin1": 3.0, "city": 0.0}
 # verbs whose subject, when a country or capital, stands for its government ("Moscow warned")
-ACTOR_VERBS = frozenset(
+ACTOR_VERBS = words(
     """say tell warn accuse reject agree sign meet talk negotiate deny announce urge demand threaten respond
     condemn sanction impose retaliate expel recall veto approve refuse insist call ask seek offer propose pledge
     promise vow reach deal criticise criticize blame praise welcome support back oppose invade attack strike
     deploy send withdraw order ban block halt suspend protest claim declare recognise recognize host invite
-    announce decide plan want push press lobby join leave boycott deport arrest accept""".split()
+    announce decide plan want push press lobby join leave boycott deport arrest accept"""
 )
 
 
@@ -147,12 +147,17 @@ class Resolver:
             if key in decided or not opts:
                 decided.setdefault(key, None)
                 continue
-            if ctx["countries"] and c.kind != DEMONYM and all(
-                p.feature == "city" and p.population < 5000 and not ctx["countries"].get(p.cc or "") for p in opts
+            if (
+                ctx["countries"]
+                and c.kind != DEMONYM
+                and all(
+                    p.feature == "city" and p.population < 5000 and not ctx["countries"].get(p.cc or "") for p in opts
+                )
             ):
                 decided[key] = None  # only hamlets abroad: a local name the gazetteer lacks
                 continue
-            decided[key] = max(opts, key=lambda p, c=c, o=opts: self.score(p, c, o, ctx)) if len(opts) > 1 else opts[0]
+            scores = [self.score(p, c, opts, ctx) for p in opts] if len(opts) > 1 else [0.0]
+            decided[key] = opts[scores.index(max(scores))]
         return [decided[k] for k in keys]
 
     def score(self, p: Place, c: Candidate, opts: list[Place], ctx: dict[str, Any]) -> float:

@@ -128,7 +128,7 @@ def group(resolutions: list[Resolution]) -> list[PlaceRecord]:
 
 
 def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
-    weights: Counter[str] = Counter()
+    weights: dict[str, float] = {}
     towns: Counter[int] = Counter()
     by_gid: dict[int, Place] = {}
     first: dict[int, int] = {}
@@ -136,7 +136,7 @@ def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
         p = r.place
         if p is None or r.approximate or not p.cc:
             continue
-        weights[p.cc] += {"country": 1.0, "admin1": 0.8, "city": 0.8}.get(p.feature, 0.0) * (
+        weights[p.cc] = weights.get(p.cc, 0.0) + {"country": 1.0, "admin1": 0.8, "city": 0.8}.get(p.feature, 0.0) * (
             0.5 if r.role == "adjective" else 1.0
         )
         if p.feature in {"city", "admin1"}:
@@ -151,8 +151,14 @@ def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
         best = max(local, key=lambda g: (towns[g], SPECIFICITY[by_gid[g].feature], -first[g]))
         place: Place | None = by_gid[best]
     else:
-        place = next((r.place for r in resolutions if r.place is not None and r.place.feature == "country"
-                      and r.place.cc == country), None)
+        place = next(
+            (
+                r.place
+                for r in resolutions
+                if r.place is not None and r.place.feature == "country" and r.place.cc == country
+            ),
+            None,
+        )
     return {"country": country, "place": describe(place)}
 
 
