@@ -28,6 +28,9 @@ from typing import Any
 from .gazetteer import Gazetteer, Place, curated, normalize
 from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate, words
 
+REGION_CUES = words(
+    "central eastern western northern southern upstate downstate rural coastal southeastern southwestern northeastern northwestern"
+)
 FEATURE_PRIOR = {"continent": 6.0, "region": 5.0, "country": 6.0, "admin1": 3.0, "city": 0.0}
 # verbs whose subject, when a country or capital, stands for its government ("Moscow warned")
 ACTOR_VERBS = words(
@@ -87,7 +90,7 @@ class Resolver:
                 places = [
                     p
                     for p in self.gaz.lookup_key(key)
-                    if p.feature not in {"city"} or (p.population >= 1000 and normalize(p.name) == key)
+                    if p.feature not in {"city"} or (p.population >= 5000 and normalize(p.name) == key)
                 ]
                 if places:
                     return places
@@ -104,14 +107,16 @@ class Resolver:
             options.append(opts)
         # context from the unambiguous mentions
         chosen: list[Place | None] = [opts[0] if len(opts) == 1 else None for opts in options]
+        heads = [_head_token(doc, c) for c in cands]
         for _ in range(2):
             context = self._context(chosen, source_cc)
-            chosen = self._choose(cands, options, context)
+            context["siblings"] = _sibling_features(doc, heads, chosen)
+            chosen = self._choose(cands, options, context, heads)
         out = []
         for i, (c, place) in enumerate(zip(cands, chosen, strict=True)):
             approximate = c.inner
             if place is None:
-                place = self._nearest_before(chosen, cands, i)
+                place = self._nearest_before(chosen, cands, i, context["countries"])
                 approximate = place is not None
             res = Resolution(c, place, approximate)
             if c.kind == DEMONYM:
@@ -138,14 +143,20 @@ class Resolver:
                     towns.add((p.cc, p.admin1))
         return {"countries": countries, "admin1": admin1, "points": points, "towns": towns, "source": source_cc}
 
-    def _choose(self, cands: list[Candidate], options: list[list[Place]], ctx: dict[str, Any]) -> list[Place | None]:
-        decided: dict[tuple[str, str], Place | None] = {}
+    def _choose(
+        self, cands: list[Candidate], options: list[list[Place]], ctx: dict[str, Any], heads: list[Any]
+    ) -> list[Place | None]:
+        groups: dict[tuple[str, str], list[int]] = {}
         keys = []
-        for c, opts in zip(cands, options, strict=True):
+        for i, c in enumerate(cands):
             key = (normalize(c.text), c.qualifier.name if c.qualifier else "")
             keys.append(key)
-            if key in decided or not opts:
-                decided.setdefault(key, None)
+            groups.setdefault(key, []).append(i)
+        decided: dict[tuple[str, str], Place | None] = {}
+        for key, members in groups.items():
+            c, opts = cands[members[0]], options[members[0]]
+            if not opts:
+                decided[key] = None
                 continue
             if (
                 ctx["countries"]
@@ -156,8 +167,15 @@ class Resolver:
             ):
                 decided[key] = None  # only hamlets abroad: a local name the gazetteer lacks
                 continue
-            scores = [self.score(p, c, opts, ctx) for p in opts] if len(opts) > 1 else [0.0]
-            decided[key] = opts[scores.index(max(scores))]
+            if len(opts) == 1:
+                decided[key] = opts[0]
+                continue
+            totals = [0.0] * len(opts)
+            for i in members:  # every mention of the name votes, each with its own syntax
+                ctx["head"] = heads[i]
+                for k, p in enumerate(opts):
+                    totals[k] += self.score(p, cands[i], opts, ctx)
+            decided[key] = opts[totals.index(max(totals))]
         return [decided[k] for k in keys]
 
     def score(self, p: Place, c: Candidate, opts: list[Place], ctx: dict[str, Any]) -> float:
@@ -187,6 +205,12 @@ class Resolver:
         if p.feature == "city" and ctx["points"]:
             d = min(haversine(p.lat, p.lon, la, lo) for la, lo in ctx["points"])
             s += 2.0 if d < 100 else 1.0 if d < 400 else 0.0
+        head = ctx.get("head")
+        if p.feature == "admin1" and head is not None:
+            if head.i > 0 and head.doc[head.i - 1].lower_ in REGION_CUES:
+                s += 4.0  # "central Washington"
+            if "admin1" in ctx["siblings"].get(head.i, ()):
+                s += 4.0  # "states such as California or Washington"
         q = c.qualifier
         if q is not None:
             if (q.feature == "admin1" and p.cc == q.cc and p.admin1 == q.admin1) or (
@@ -200,18 +224,44 @@ class Resolver:
         return s
 
     @staticmethod
-    def _nearest_before(chosen: list[Place | None], cands: list[Candidate], i: int) -> Place | None:
-        """The closest resolved town or region before mention ``i`` (else after it)."""
+    def _nearest_before(
+        chosen: list[Place | None], cands: list[Candidate], i: int, countries: Counter[str]
+    ) -> Place | None:
+        """The closest resolved town or region before mention ``i`` (else after it), in the article's main country."""
+        main = countries.most_common(1)[0][0] if countries else None
         order = [*range(i - 1, -1, -1), *range(i + 1, len(cands))]
         fallback = None
         for j in order:
             p = chosen[j]
             if p is None:
                 continue
-            if p.feature in {"city", "admin1"}:
+            if p.feature in {"city", "admin1"} and (main is None or p.cc == main):
                 return p
-            fallback = fallback or p
+            if fallback is None and (main is None or p.cc == main):
+                fallback = p
         return fallback
+
+
+def _head_token(doc: Any, c: Candidate) -> Any:
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _sibling_features(doc: Any, heads: list[Any], chosen: list[Place | None]) -> dict[int, set[str]]:
+    """Token index -> features of the places coordinated with it ("California or Washington")."""
+    feature_at = {h.i: p.feature for h, p in zip(heads, chosen, strict=True) if h is not None and p is not None}
+    out: dict[int, set[str]] = {}
+    for h in heads:
+        if h is None:
+            continue
+        linked = [t for t in h.children if t.dep_ in {"conj", "appos"}]
+        if h.dep_ in {"conj", "appos"}:
+            linked.append(h.head)
+            linked.extend(t for t in h.head.children if t.dep_ in {"conj", "appos"} and t.i != h.i)
+        feats = {feature_at[t.i] for t in linked if t.i in feature_at}
+        if feats:
+            out[h.i] = feats
+    return out
 
 
 def _is_actor(doc: Any, c: Candidate, place: Place) -> bool:
