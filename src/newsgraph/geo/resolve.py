@@ -71,6 +71,15 @@ class Resolver:
         places = self.gaz.lookup(cand.text)
         if places:
             return places
+        states = self.gaz.us_counties.get(normalize(cand.text))
+        if states:
+            # a US county: its namesake town in one of the states that have such a county,
+            # else (marked approximate by the caller) the state
+            name = normalize(cand.text.rsplit(" ", 1)[0])
+            codes = {(s.cc, s.admin1) for s in states}
+            towns = [p for p in self.gaz.lookup_key(name) if p.feature == "city" and (p.cc, p.admin1) in codes]
+            cand.inner = not towns
+            return towns or states
         words = cand.text.split()
         if len(words) > 1 and words[-1].lower() in ADMIN_HEADS:  # "Suffolk County" -> "Suffolk"
             places = self.gaz.lookup(" ".join(words[:-1]))
@@ -99,8 +108,8 @@ class Resolver:
     def resolve(self, doc: Any, cands: list[Candidate], source_cc: str | None = None) -> list[Resolution]:
         options: list[list[Place]] = []
         for c in cands:
-            opts = [] if c.kind == FACILITY else self.candidates(c)
             c.inner = False
+            opts = [] if c.kind == FACILITY else self.candidates(c)
             if not opts and c.kind != DEMONYM:
                 opts = self.inner(c)
                 c.inner = bool(opts)
@@ -115,6 +124,8 @@ class Resolver:
         out = []
         for i, (c, place) in enumerate(zip(cands, chosen, strict=True)):
             approximate = c.inner
+            if approximate and place is not None and place.feature in {"admin1", "country"}:
+                place = self._town_within(chosen, i, place) or place  # "Cuyahoga County" -> Cleveland
             if place is None:
                 place = self._nearest_before(chosen, cands, i, context["countries"])
                 approximate = place is not None
@@ -222,6 +233,16 @@ class Resolver:
         if ctx["source"] and p.cc == ctx["source"]:
             s += 1.0
         return s
+
+    @staticmethod
+    def _town_within(chosen: list[Place | None], i: int, area: Place) -> Place | None:
+        """The nearest resolved town (before mention ``i``, else after) inside a region or country."""
+        for j in [*range(i - 1, -1, -1), *range(i + 1, len(chosen))]:
+            p = chosen[j]
+            inside = p is not None and p.cc == area.cc and (area.feature == "country" or p.admin1 == area.admin1)
+            if inside and p is not None and p.feature == "city":
+                return p
+        return None
 
     @staticmethod
     def _nearest_before(
