@@ -57,6 +57,11 @@ ADMIN_HEADS = words(
     """county parish province region district borough township oblast governorate prefecture city
     municipality territory"""
 )
+INSTITUTION_WORDS = words(
+    """supreme high federal national state district appeals appellate constitutional international catholic
+    anglican methodist orthodox baptist presbyterian lutheran episcopal evangelical roman islamic
+    criminal civil magistrates crown family county city municipal circuit superior"""
+)
 ORG_WORDS = words(
     """post times press police council club fc united city bank chamber department board tribune herald news
     journal star sun gazette mail telegraph observer chronicle university college airport airlines airways
@@ -165,6 +170,10 @@ class Recognizer:
             start, end = span
             text = doc[start:end].text
             if label in {"GPE", "LOC", "FAC"}:
+                for k in range(start + 1, end):  # "Manila Cathedral, Cardinal Tagle"; "Notre Dame's Jessica Shepard"
+                    if doc[k].text in {",", "’s", "'s", "(", ";"}:
+                        end = k
+                        break
                 self._place_ent(doc, start, end, label, add, person_words)
             elif label in {"NORP", "LANGUAGE"}:
                 if label == "NORP" and self.demonym(text) is None and self.is_major(text, 100000, official=True):
@@ -174,7 +183,7 @@ class Recognizer:
             elif label == "ORG":
                 self._org(doc, start, end, text, add)
             elif label == "PERSON":
-                self._person(doc, start, end, text, add)
+                self._person(doc, start, end, text, add, person_words)
             elif label in {"EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}:
                 self._embedded(doc, start, end, add, f"embedded:{label}")
         in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
@@ -211,14 +220,6 @@ class Recognizer:
         if dem is not None:
             add(start, end, DEMONYM, f"ner:{label}", dem)
             return
-        # the gazetteer name it starts with: "Mississippi State" -> "Mississippi"
-        for e in range(end - 1, start, -1):
-            if doc[start:e].text in self.gaz and self.is_major(doc[start:e].text, 1000):
-                head = doc[end - 1].lower_
-                if label == "FAC" or head in FACILITY_HEADS:
-                    break
-                add(start, e, TOPONYM, f"ner:{label}:prefix")
-                return
         words = {t.lower_ for t in doc[start:end]}
         if label == "GPE" and end - start == 1 and (words & person_words or not doc[start].is_title):
             return  # a surname the model took for a place ("Buhari said")
@@ -269,7 +270,8 @@ class Recognizer:
         if self._org_is_place(text):
             add(start, end, TOPONYM, "ner:ORG:place")
             return
-        if head in FACILITY_HEADS and end - start >= 2 and doc[start].is_title:
+        generic = all(t.lower_ in INSTITUTION_WORDS for t in doc[start : end - 1])
+        if head in FACILITY_HEADS and end - start >= 2 and doc[start].is_title and not generic:
             add(start, end, FACILITY, "ner:ORG:facility")
             return
         self._embedded(doc, start, end, add, "embedded:ORG")
@@ -310,7 +312,7 @@ class Recognizer:
             if not matched:
                 i += 1
 
-    def _person(self, doc: Any, start: int, end: int, text: str, add: Any) -> None:
+    def _person(self, doc: Any, start: int, end: int, text: str, add: Any, person_words: set[str]) -> None:
         dem = self.demonym(text)
         if dem is not None:
             add(start, end, DEMONYM, "ner:PERSON:demonym", dem)
@@ -318,6 +320,8 @@ class Recognizer:
         places = self.gaz.lookup(text)
         if not places:
             return
+        if end - start == 1 and doc[start].lower_ in person_words:
+            return  # "Davis" after "Kim Davis": a surname
         big = any(p.feature != "city" or p.population >= 1000 for p in places)
         prev = doc[start - 1].lower_ if start > 0 else ""
         nxt = doc[end].text if end < len(doc) else ""

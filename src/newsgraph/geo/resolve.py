@@ -71,6 +71,9 @@ class Resolver:
         places = self.gaz.lookup(cand.text)
         if places:
             return places
+        state = self.gaz.us_states.get(normalize(cand.text)) if "." in cand.text or cand.text.isupper() else None
+        if state is not None:
+            return [state]  # "N.J.", "Va."
         states = self.gaz.us_counties.get(normalize(cand.text))
         if states:
             # a US county: its namesake town in one of the states that have such a county,
