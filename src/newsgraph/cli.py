@@ -119,7 +119,9 @@ def describe(a: Article) -> str:
     for q in a.quotes[:10]:
         lines.append(f"  quote [{q.kind}] {q.speaker or '?'}: {a.span_text(q.content)[:100]!r}")
     for p in a.places[:10]:
-        lines.append(f"  place {p.name} ({p.country}, {p.lat}, {p.lon})")
+        lines.append(
+            f"  place {p.name} ({p.country}, {p.lat}, {p.lon})" + (f" [{p.role}]" if p.role != "location" else "")
+        )
     for e in a.events[:10]:
         lines.append(f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place or ''}")
     for c in a.counts[:10]:

@@ -184,7 +184,7 @@ class Recognizer:
                 self._org(doc, start, end, text, add)
             elif label == "PERSON":
                 self._person(doc, start, end, text, add, person_words)
-            elif label in {"EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}:
+            elif label in {"EVENT", "LAW"}:  # titles of works and products rarely name a real place
                 self._embedded(doc, start, end, add, f"embedded:{label}")
         in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
         self._bare(doc, add, taken | in_ents)

@@ -31,6 +31,8 @@ from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate
 REGION_CUES = words(
     "central eastern western northern southern upstate downstate rural coastal southeastern southwestern northeastern northwestern"
 )
+POPULATION_WEIGHT = 1.0
+NEAR_BONUS = 1.5
 FEATURE_PRIOR = {"continent": 6.0, "region": 5.0, "country": 6.0, "admin1": 3.0, "city": 0.0}
 # verbs whose subject, when a country or capital, stands for its government ("Moscow warned")
 ACTOR_VERBS = words(
@@ -193,14 +195,18 @@ class Resolver:
         return [decided[k] for k in keys]
 
     def score(self, p: Place, c: Candidate, opts: list[Place], ctx: dict[str, Any]) -> float:
-        s = FEATURE_PRIOR[p.feature] + 0.8 * math.log10(p.population + 1)
+        s = FEATURE_PRIOR[p.feature] + POPULATION_WEIGHT * math.log10(p.population + 1)
         key = normalize(c.text)
         if p.feature == "city":
             s += 1.0 if normalize(p.name) == key or p.population >= 1_000_000 else -0.5
             if p.capital:
                 s += 2.0
         if p.feature == "admin1" and any(
-            o.feature == "city" and o.cc == p.cc and o.population >= 0.05 * max(p.population, 1) for o in opts
+            o.feature == "city"
+            and o.cc == p.cc
+            and (o.admin1 == p.admin1 or o.capital)
+            and o.population >= 0.05 * max(p.population, 1)
+            for o in opts
         ):
             s -= 5.0  # "New York", "Moscow": the town unless the context says the region
         countries: Counter[str] = ctx["countries"]
@@ -218,7 +224,7 @@ class Resolver:
             s += 3.0  # the region contains a town the article names
         if p.feature == "city" and ctx["points"]:
             d = min(haversine(p.lat, p.lon, la, lo) for la, lo in ctx["points"])
-            s += 2.0 if d < 100 else 1.0 if d < 400 else 0.0
+            s += NEAR_BONUS if d < 100 else NEAR_BONUS / 2 if d < 400 else 0.0
         head = ctx.get("head")
         if p.feature == "admin1" and head is not None:
             if head.i > 0 and head.doc[head.i - 1].lower_ in REGION_CUES:
@@ -254,16 +260,17 @@ class Resolver:
         """The closest resolved town or region before mention ``i`` (else after it), in the article's main country."""
         main = countries.most_common(1)[0][0] if countries else None
         order = [*range(i - 1, -1, -1), *range(i + 1, len(cands))]
-        fallback = None
+        region = fallback = None
         for j in order:
             p = chosen[j]
-            if p is None:
+            if p is None or (main is not None and p.cc != main):
                 continue
-            if p.feature in {"city", "admin1"} and (main is None or p.cc == main):
-                return p
-            if fallback is None and (main is None or p.cc == main):
-                fallback = p
-        return fallback
+            if p.feature == "city":
+                return p  # "Paris, Texas ... City Hall": the town, not the state
+            if p.feature == "admin1" and region is None:
+                region = p
+            fallback = fallback or p
+        return region or fallback
 
 
 def _head_token(doc: Any, c: Candidate) -> Any:
