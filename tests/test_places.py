@@ -100,6 +100,22 @@ def test_metonymic_capitals_are_actors_and_still_resolved(analysed):
     assert by_mention(art, "Syria").role == "location"
 
 
+def test_local_news_namesakes_follow_their_qualifiers_and_context(analysed):
+    art = analysed["local"]
+    assert haversine(*_point(by_mention(art, "SPRINGFIELD")), 39.80, -89.64) < 30  # dateline "SPRINGFIELD, Ill."
+    assert by_mention(art, "Maine").feature == "admin1"
+    assert haversine(*_point(by_mention(art, "Portland")), 43.66, -70.26) < 30  # Portland, Maine, not Oregon
+    assert haversine(*_point(by_mention(art, "Atlanta")), 33.75, -84.39) < 30  # Georgia's, not Illinois'
+    assert haversine(*_point(by_mention(art, "Paris")), 33.66, -95.56) < 30  # Paris, Texas
+    hall = next(p for p in art.places if p.name.startswith("City Hall"))
+    assert hall.geonameid is None and hall.feature == "near:Paris"  # a facility takes its town's point
+    assert by_mention(art, "Kenyan").role == "adjective"
+
+
+def _point(place):
+    return place.lat, place.lon
+
+
 def test_people_named_like_places_are_not_places(analysed):
     names = {m.text for p in analysed["person"].places for m in p.mentions}
     assert "Paris" not in names and "Jordan" not in names
