@@ -70,9 +70,11 @@ ORG_WORDS = words(
 )
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "around", "towards", "toward"})
 PREFIXES = ("anti-", "pro-", "ex-", "non-", "pan-", "all-")
+_CAMEL = re.compile(r"[a-z][A-Z]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 DATELINE_END = frozenset({"—", "–", "-", "(", ",", ":", "--"})
 MIN_CITY_BARE = 15000  # a town this size may be matched in bare text
+MIN_CITY_BARE_WORD = 100000  # ... and as a single word, which is more often a name or a common word
 MIN_CITY_ORG = 50000  # ... and inside an organisation's name
 
 
@@ -213,6 +215,8 @@ class Recognizer:
         if doc[end - 1].lower_ in ADMIN_HEADS and end - start >= 2:
             add(start, end, TOPONYM, f"ner:{label}:admin")  # "Suffolk County", "Oaxaca State"
             return
+        if end - start == 1 and self._acronym_not_place(text):
+            return  # "MoD", "AI": an acronym the model took for a place
         if text in self.gaz:
             add(start, end, TOPONYM, f"ner:{label}")
             return
@@ -228,6 +232,7 @@ class Recognizer:
         kind = FACILITY if label == "FAC" else TOPONYM
         if label == "GPE" and end - start == 1 and doc[start].pos_ != "PROPN":
             return
+
         add(start, end, kind, f"ner:{label}")
 
     def _strip_demonym(self, text: str) -> Place | None:
@@ -275,6 +280,12 @@ class Recognizer:
             add(start, end, FACILITY, "ner:ORG:facility")
             return
         self._embedded(doc, start, end, add, "embedded:ORG")
+
+    def _acronym_not_place(self, word: str) -> bool:
+        short = (word.isupper() and len(word) <= 3 and "." not in word) or (len(word) <= 4 and _CAMEL.search(word))
+        if not short:
+            return False
+        return not any(p.feature in {"country", "admin1", "continent"} for p in self.gaz.lookup(word))
 
     def _regional(self, text: str) -> bool:
         return any(p.feature != "city" for p in self.gaz.lookup(text))
@@ -359,7 +370,9 @@ class Recognizer:
                         add(i, j, DEMONYM, "bare:demonym", dem)
                         i, matched = j, True
                         break
-                if any(t.pos_ == "PROPN" for t in doc[i:j]) and self.is_major(text, MIN_CITY_BARE, official=True):
+                if any(t.pos_ == "PROPN" for t in doc[i:j]) and self.is_major(
+                    text, MIN_CITY_BARE if j - i > 1 else MIN_CITY_BARE_WORD, official=True
+                ):
                     if j == i + 1 and tok.is_sent_start and tok.pos_ != "PROPN":
                         continue
                     add(i, j, TOPONYM, "bare")
