@@ -10,8 +10,8 @@ organisation names ("The *Washington* Post", "*Toronto* Police"); and datelines
 Sources of candidates, in order of trust:
 
 1. NER spans labelled GPE, LOC or FAC, widened to a longer gazetteer name
-   ("New" + "Jersey") or cut to the gazetteer name they start with
-   ("Mississippi State" -> "Mississippi");
+   ("New" + "Jersey"), cut at a comma or possessive inside them, without
+   short acronyms and surnames the model took for places;
 2. NORP spans that are demonyms of a country or continent (not religions or parties);
 3. ORG spans that name a facility (head noun "University", "Hospital", ...), that
    are a well-known town or region on their own (a football club named after its
@@ -19,7 +19,8 @@ Sources of candidates, in order of trust:
 4. PERSON spans that are a gazetteer place and stand where places stand
    ("in Owerri", "Klamath Falls, Oregon");
 5. capitalised words outside any entity that are a country, region, town of some
-   size or demonym, and all-capital datelines.
+   size (bigger for a single word) or demonym, and all-capital datelines;
+6. place names inside the names of events and laws.
 """
 
 from __future__ import annotations
