@@ -119,7 +119,9 @@ def describe(a: Article) -> str:
     for q in a.quotes[:10]:
         lines.append(f"  quote [{q.kind}] {q.speaker or '?'}: {a.span_text(q.content)[:100]!r}")
     for p in a.places[:10]:
-        lines.append(f"  place {p.name} ({p.country}, {p.lat}, {p.lon})")
+        lines.append(
+            f"  place {p.name} ({p.country}, {p.lat}, {p.lon})" + (f" [{p.role}]" if p.role != "location" else "")
+        )
     for e in a.events[:10]:
         lines.append(f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place or ''}")
     for c in a.counts[:10]:
@@ -221,6 +223,29 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sys.stdout.write("\nmost-mentioned entities\n")
         for row in top:
             sys.stdout.write(f"  {row['mentions']:>6}  {row['name']} ({row['type']}, {row['documents']} docs)\n")
+    return 0
+
+
+@command("places")
+def cmd_places(args: argparse.Namespace) -> int:
+    """List the most-mentioned places with their coordinates."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.places(limit=args.limit, country=args.country, role=args.role)
+    if args.json:
+        for row in rows.to_dicts():
+            emit(row)
+        return 0
+    for r in rows:
+        point = f"{r.lat:.4f}, {r.lon:.4f}" if r.lat is not None and r.lon is not None else "?"
+        where = f"{r.feature or ''} {r.country or ''}".strip()
+        sys.stdout.write(
+            f"{r.mentions:>6}  {r.name}  ({point}; {where}; {r.documents} docs"
+            + (f"; geonames {r.geonameid}" if r.geonameid else "")
+            + ")\n"
+        )
     return 0
 
 
@@ -375,6 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=int, default=0, help="stop after this many rounds (0: never)")
     p = sub.add_parser("stats", parents=[common], help=cmd_stats.__doc__)
     p.add_argument("--top", type=int, default=10, help="how many top entities to list")
+    p = sub.add_parser("places", parents=[common], help=cmd_places.__doc__)
+    p.add_argument("--limit", type=int, default=20, help="how many places to list")
+    p.add_argument("--country", help="only places in this country (ISO 3166-1 alpha-2)")
+    p.add_argument("--role", choices=("location", "actor", "adjective"), help="only mentions in this role")
     p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)
     p.add_argument("statement")
     p.add_argument("--limit", type=int, default=1000)

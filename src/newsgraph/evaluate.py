@@ -265,10 +265,101 @@ def eval_events(path: str | Path, settings: Settings) -> Metrics:
     return metrics
 
 
+# -- geo -------------------------------------------------------------------------------
+EARTH_HALF_CIRCUMFERENCE_KM = 20039.0
+
+
+def geo_auc(errors_km: list[float]) -> float:
+    """Area under the curve of sorted log errors, as in Gritta et al. (lower is better)."""
+    import math
+    from itertools import pairwise
+
+    if not errors_km:
+        return 0.0
+    scaled = sorted(math.log(1 + e) / math.log(EARTH_HALF_CIRCUMFERENCE_KM) for e in errors_km)
+    if len(scaled) == 1:
+        return scaled[0]
+    area = sum((a + b) / 2 for a, b in pairwise(scaled))  # trapezoids, unit spacing
+    return area / (len(scaled) - 1)
+
+
+def score_geo(docs: list[tuple[list[dict[str, Any]], list[tuple[int, int, float | None, float | None]]]]) -> Metrics:
+    """Score (gold toponyms, predicted (start, end, lat, lon)) per document; see FORMATS.md."""
+    from statistics import median
+
+    from .geo.resolve import haversine
+
+    tp = fp = fn = 0
+    otp = ofp = ofn = 0
+    errors: list[float] = []
+    for gold, predicted in docs:
+        gold_spans = {(g["start"], g["end"]) for g in gold}
+        pred_spans = {(s, e) for s, e, _, _ in predicted}
+        tp += len(gold_spans & pred_spans)
+        fp += len(pred_spans - gold_spans)
+        fn += len(gold_spans - pred_spans)
+        ofn += sum(1 for gs, ge in gold_spans if not any(s < ge and gs < e for s, e in pred_spans))
+        ofp += sum(1 for s, e in pred_spans if not any(s < ge and gs < e for gs, ge in gold_spans))
+        for g in gold:
+            if g.get("lat") is None or g.get("lon") is None:
+                continue
+            exact = [p for p in predicted if (p[0], p[1]) == (g["start"], g["end"])]
+            overlap = exact or [p for p in predicted if p[0] < g["end"] and g["start"] < p[1]]
+            if not overlap:
+                continue
+            _, _, lat, lon = overlap[0]
+            if lat is None or lon is None:
+                errors.append(EARTH_HALF_CIRCUMFERENCE_KM)
+            else:
+                errors.append(haversine(g["lat"], g["lon"], lat, lon))
+    otp = sum(len(g) for g, _ in docs) - ofn
+    p, r, f = prf(tp, fp, fn)
+    op, orr, of = prf(otp, ofp, ofn)
+    return {
+        "recognition": {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn},
+        "recognition_overlap": {"precision": op, "recall": orr, "f1": of},
+        "resolution": {
+            "acc161": sum(1 for e in errors if e <= 161) / len(errors) if errors else 0.0,
+            "mean_km": sum(errors) / len(errors) if errors else 0.0,
+            "median_km": median(errors) if errors else 0.0,
+            "auc": geo_auc(errors),
+            "toponyms": len(errors),
+        },
+        "documents": len(docs),
+    }
+
+
+def eval_geo(path: str | Path, settings: Settings) -> Metrics:
+    """Recognition and resolution of toponyms. The clean stage is skipped: spans must keep gold offsets."""
+    from .model import Article
+    from .pipeline import Pipeline
+
+    rows = list(read_jsonl(path))
+    pipeline = Pipeline(settings.with_(stages=("parse", "entities", "places")))
+    pipeline.setup()
+    scored = []
+    started = time.perf_counter()
+    batch = max(1, settings.batch_size)
+    for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        articles = [Article(id=str(r.get("id", n)), text=r["text"]) for n, r in enumerate(chunk)]
+        for row, result in zip(chunk, pipeline.run(articles), strict=True):
+            predicted: list[tuple[int, int, float | None, float | None]] = []
+            if isinstance(result, Article):
+                for place in result.places:
+                    predicted.extend((m.start, m.end, place.lat, place.lon) for m in place.mentions)
+            scored.append((row.get("toponyms") or [], predicted))
+    elapsed = time.perf_counter() - started
+    metrics = score_geo(scored)
+    metrics["documents_per_second"] = len(rows) / elapsed if elapsed else 0.0
+    return metrics
+
+
 TASKS: dict[str, Callable[[str | Path, Settings], Metrics]] = {
     "extract": eval_extract,
     "ner": eval_ner,
     "events": eval_events,
+    "geo": eval_geo,
 }
 
 

@@ -285,13 +285,19 @@ class Graph:
             offset,
         )
 
-    def places(self, country: str | None = None, limit: int = 100, offset: int = 0) -> ResultSet[PlaceRow]:
+    def places(
+        self, country: str | None = None, limit: int = 100, offset: int = 0, *, role: str | None = None
+    ) -> ResultSet[PlaceRow]:
         """Resolved places over all documents (one row per place), most-reported first,
-        with how many events were coded at each."""
+        with how many events were coded at each. ``country``: ISO 3166-1 alpha-2;
+        ``role``: how the place was mentioned ("location", "actor", "adjective")."""
         where, params = [], []
         if country:
             where.append("upper(p.country) = upper(?)")
             params.append(country)
+        if role:
+            where.append("p.role = ?")
+            params.append(role)
         return self._page(
             PlaceRow,
             """WITH ev AS (SELECT doc_id, lower(place) AS place, count(*) AS n FROM events

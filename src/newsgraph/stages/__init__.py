@@ -13,6 +13,7 @@ from .events import Events
 from .gaps import Gaps
 from .language import Language
 from .parse import Parse
+from .places import Places
 from .tone import Tone
 
 STAGES: tuple[type[Stage], ...] = (
@@ -20,6 +21,7 @@ STAGES: tuple[type[Stage], ...] = (
     Language,
     Parse,
     Entities,
+    Places,
     Gaps,
     Dates,
     Events,
