@@ -1,6 +1,7 @@
 """Throughput of the whole newsgraph pipeline against plain spaCy, on the same texts.
 
-    python bench/throughput.py --docs 500 [--workers 2] [--source samples/ecbplus.jsonl]
+    python bench/throughput.py --docs 500 [--workers 2] [--stages clean,language,parse,entities]
+                               [--source samples/ecbplus.jsonl]
 
 Each measurement runs in a fresh child process so that peak memory is its own:
 1. plain spaCy: ``nlp.pipe`` over the texts in one process (the baseline);
@@ -59,7 +60,7 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
     from newsgraph.store import Store
 
     rows = load_texts(Path(args.source), args.docs)
-    settings = config.load(workers=args.workers)
+    settings = config.load(workers=args.workers, stages=tuple(x for x in args.stages.split(",") if x))
     first: list[float] = []
 
     def progress(_item: object) -> None:
@@ -106,6 +107,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--source", default=str(ROOT / "samples" / "ecbplus.jsonl"))
+    parser.add_argument("--stages", default="", help="comma-separated stage names (default: every stage)")
     parser.add_argument("--child", choices=("spacy", "pipeline"))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -136,7 +138,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(report))
         return
-    print(f"{args.docs} documents, {report['mean_chars']} characters on average, {args.workers} workers")
+    print(
+        f"{args.docs} documents, {report['mean_chars']} characters on average, {args.workers} workers, "
+        f"stages: {args.stages or 'all'}"
+    )
     print(
         f"plain spaCy (1 process)  {report['spacy_docs_per_s']:7.1f} docs/s   steady {report['spacy_steady_docs_per_s']:7.1f}"
         f"   peak {report['spacy_peak_mb']:.0f} MB"
