@@ -191,6 +191,29 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("quotes")
+def cmd_quotes(args: argparse.Namespace) -> int:
+    """List stored quotations (who said what), newest first, with date and source."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.quotes(speaker=args.speaker, since=args.since, limit=args.limit)
+    if args.json:
+        for row in rows:
+            emit(row)
+        return 0
+    for row in rows:
+        when = str(row.get("published") or "?")[:10]
+        where = row.get("source") or row.get("url") or row.get("title") or row["doc_id"]
+        who = row.get("speaker") or row.get("speaker_text") or "?"
+        content = " ".join(str(row["content"]).split())
+        sys.stdout.write(f"{when}  {who} [{row['kind']}]: {content}\n    ({where})\n")
+    if not rows:
+        warn("no quotes found")
+    return 0
+
+
 @command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score a stage on an annotated file (see FORMATS.md): extract, ner, ..."""
@@ -260,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)
     p.add_argument("statement")
     p.add_argument("--limit", type=int, default=1000)
+    p = sub.add_parser("quotes", parents=[common], help=cmd_quotes.__doc__)
+    p.add_argument("--speaker", help="speaker name, or part of it (case-insensitive)")
+    p.add_argument("--since", help="only documents published on or after this ISO date")
+    p.add_argument("--limit", type=int, default=100)
     p = sub.add_parser("eval", parents=[common, run], help=cmd_eval.__doc__)
     p.add_argument("task")
     p.add_argument("file")

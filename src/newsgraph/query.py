@@ -49,6 +49,38 @@ class Graph:
             [*([type] if type else []), limit],
         )
 
+    def quotes(
+        self, speaker: str | None = None, since: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Quotations, newest first, with the document's title, date and source.
+
+        ``speaker`` matches the canonical speaker name or the speaker as written,
+        case-insensitively and as a substring ("Putin" finds "Vladimir Putin");
+        ``since`` is an ISO date (inclusive)."""
+        where, params = [], []
+        if speaker:
+            where.append(
+                "(q.speaker ILIKE ? OR substr(d.text, q.speaker_start + 1, q.speaker_end - q.speaker_start) ILIKE ?)"
+            )
+            params += [f"%{speaker}%", f"%{speaker}%"]
+        if since:
+            where.append("d.published_date >= TRY_CAST(? AS DATE)")
+            params.append(since)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        return self._rows(
+            f"""SELECT q.doc_id, q.quote, q.speaker,
+                       CASE WHEN q.speaker_start IS NULL THEN NULL
+                            ELSE substr(d.text, q.speaker_start + 1, q.speaker_end - q.speaker_start) END AS speaker_text,
+                       q.speaker_entity, q.kind, q.content, q.start, q."end",
+                       CASE WHEN q.cue_start IS NULL THEN NULL
+                            ELSE substr(d.text, q.cue_start + 1, q.cue_end - q.cue_start) END AS cue,
+                       d.title, d.published, d.source, d.url
+                FROM quotes q JOIN documents d ON d.id = q.doc_id
+                {clause}
+                ORDER BY d.published DESC NULLS LAST, q.doc_id, q.quote LIMIT ?""",
+            [*params, int(limit)],
+        )
+
     def sql(self, statement: str, limit: int = 1000) -> list[dict[str, Any]]:
         """Run one read-only SELECT (or WITH ... SELECT) statement."""
         import duckdb

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 from .base import Stage
 from .clean import Clean
+from .coref import Coref
 from .entities import Entities
 from .language import Language
 from .parse import Parse
+from .quotes import Quotes
 
 STAGES: tuple[type[Stage], ...] = (
     Clean,
     Language,
     Parse,
     Entities,
+    Coref,
+    Quotes,
 )
 
 __all__ = ["STAGES", "Stage"]

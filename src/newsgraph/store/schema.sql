@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 1
+-- schema_version: 2
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -59,8 +59,10 @@ CREATE TABLE IF NOT EXISTS quotes (
     start        INTEGER NOT NULL,
     "end"        INTEGER NOT NULL,
     kind         VARCHAR NOT NULL,
-    content      VARCHAR NOT NULL
+    content      VARCHAR NOT NULL,
+    speaker_entity INTEGER      -- index of the speaker in the document's entities, when linked
 );
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_entity INTEGER;
 
 CREATE TABLE IF NOT EXISTS places (
     doc_id    VARCHAR NOT NULL,

@@ -1,0 +1,527 @@
+"""Who said what: direct, partial and indirect quotations with their speakers.
+
+Rules over the spaCy parse, in three passes over a document:
+
+1. **Direct quotes.** :func:`newsgraph.quotemarks.find_quotes` finds the quoted
+   passages (curly or straight, unbalanced, multi-paragraph). Each is attributed
+   through the text around it: a reporting verb after it in the same sentence
+   (``"…," X said``, ``"…," said X``), a frame before it (``X said: "…"``,
+   ``X told reporters, "…"``, ``X:``), or, for a quote that goes on after the
+   reporting clause (``"…," he said, "…"``), the same cue as its first part.
+2. **Indirect speech.** A reporting verb of the cue lexicon with a clause
+   complement (``X said that …``, ``…, X noted``), an object or
+   preposition phrase for verbs of stance (``X called for …``), and
+   ``according to X, …``. The content is the complement, without cue and
+   speaker. When the complement holds a quoted fragment the record is
+   ``partial``.
+3. **Headlines.** ``"…: Putin"`` on the title line.
+
+Speakers: the subject as written (``speaker_span``) and its canonical name from
+:func:`newsgraph.stages.coref.resolve` (pronouns and role descriptions included).
+The stage never raises: a document it cannot parse fully yields what it found.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..model import Article, Quote, Span
+from ..quotemarks import QuoteSpan, find_quotes
+from .base import Stage
+from .coref import resolve
+
+log = logging.getLogger(__name__)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+RELATIVE = frozenset({"who", "that", "which", "whom"})
+SPEAKER_POS = frozenset({"PROPN", "NOUN", "PRON"})
+# How far (characters) after a quote its reporting clause may end.
+TRAIL_CHARS = 160
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, frozenset[str]]:
+    with resources.files("newsgraph").joinpath("data/quotes.yaml").open("r", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return {k: frozenset(v) for k, v in data.items()}
+
+
+class Quotes(Stage):
+    name = "quotes"
+    requires = ("doc", "entities", "coref")
+    assigns = ("quotes",)
+
+    def process(self, article: Article) -> Article:
+        try:
+            article.quotes = extract(article)
+        except Exception:  # never lose the document over its quotes
+            log.debug("quotes failed on %s", article.origin or article.id, exc_info=True)
+            article.quotes = list(article.quotes)
+        return article
+
+
+# -- helpers over the parse -------------------------------------------------------------
+def _tok_span(toks: list[Any]) -> Span:
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _is_cue(tok: Any) -> bool:
+    return tok.pos_ in {"VERB", "AUX"} and tok.lemma_.lower() in cues()["speech_verbs"]
+
+
+def _cue_span(verb: Any) -> Span:
+    """The reporting verb with its auxiliaries, negation and particle ("has also called on")."""
+    toks = [verb]
+    for c in verb.children:
+        if c.dep_ in {"aux", "auxpass", "neg", "prt"} or (c.dep_ == "advmod" and abs(c.i - verb.i) <= 2):
+            toks.append(c)
+    toks.sort(key=lambda t: t.i)
+    # keep it contiguous around the verb
+    lo = hi = verb.i
+    ids = {t.i for t in toks}
+    while lo - 1 in ids:
+        lo -= 1
+    while hi + 1 in ids:
+        hi += 1
+    doc = verb.doc
+    return doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+
+
+def _subject(verb: Any) -> Any | None:
+    """The speaker token of a reporting verb: its subject, the subject of the verb it is
+    coordinated with or depends on ("... and added", "..., adding"), or the agent of a passive."""
+    seen = 0
+    v = verb
+    while v is not None and seen < 6:
+        seen += 1
+        for c in v.children:
+            if c.dep_ == "nsubj":
+                if c.lower_ in RELATIVE and v.dep_ == "relcl":
+                    return v.head
+                if c.lower_ in {"it", "there"}:
+                    return None
+                return c
+            if c.dep_ == "agent":
+                pobj = next((x for x in c.children if x.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        if any(c.dep_ == "nsubjpass" for c in v.children):
+            return None
+        if v.dep_ in {"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acl"} and v.head is not v:
+            v = v.head
+        else:
+            break
+    return None
+
+
+def _speaker_tokens(head: Any) -> list[Any]:
+    """The speaker's noun phrase as written, cut before a comma, relative clause or apposition."""
+    toks = [t for t in head.subtree]
+    out = []
+    for t in toks:
+        if t.i > head.i and (t.is_punct or t.dep_ in {"relcl", "appos", "acl"} or t.lower_ in RELATIVE):
+            break
+        if t.i < head.i and t.is_punct and t.text not in {"-", "’s", "'s", "."}:
+            out = []
+            continue
+        out.append(t)
+    return out or [head]
+
+
+def _content_tokens(root: Any) -> list[Any]:
+    return _trim(sorted(root.subtree, key=lambda t: t.i))
+
+
+class _Builder:
+    """Collects quotes for one article, keeping spans unique and speakers resolved."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.text = article.text
+        self.quotes: list[Quote] = []
+        self.used_cues: set[int] = set()
+
+    def speaker(self, tok: Any | None, inside: list[Quote] | None = None) -> tuple[str | None, Span | None]:
+        if tok is None:
+            return None, None
+        toks = _speaker_tokens(tok)
+        span = _tok_span(toks)
+        name = resolve(self.article, *span)
+        if name is None and tok.lower_ in {"i", "we", "me", "us"} and inside:
+            # first person inside somebody's quote: that somebody
+            name = inside[0].speaker
+        if name is None and tok.pos_ == "PRON" and tok.lower_ not in {"he", "she", "they", "him", "her"}:
+            name = None
+        return name, span
+
+    def add(self, quote: Quote) -> None:
+        if quote.content[1] - quote.content[0] < 2:
+            return
+        self.quotes.append(quote)
+
+
+def extract(article: Article) -> list[Quote]:
+    doc = article.doc
+    text = article.text
+    if doc is None or not text.strip():
+        return []
+    b = _Builder(article)
+    marks = find_quotes(text)
+    _direct(b, doc, marks)
+    _indirect(b, doc, marks)
+    _headline(b, doc)
+    b.quotes.sort(key=lambda q: q.content)
+    return b.quotes
+
+
+# -- 1. direct quotes ---------------------------------------------------------------------
+def _tokens_in(doc: Any, start: int, end: int) -> list[Any]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+_STOP = re.compile(r"[.!?](?=[\s”\"’']|$)|\n")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|St|Jr|Sr|Prof|Rev|Hon|Gen|Mt|No|Inc|Corp|Co|Ltd|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|vs|U\.S|U\.K|U\.N|D\.C)|\b[A-Z])$"
+)
+
+
+def _sentence_end(text: str, pos: int, limit: int) -> int:
+    """Where the sentence that goes on at ``pos`` ends: the first stop that does not end
+    an abbreviation ("Mr.", "Sen.", "U.S.") or an initial ("John J. Ferriola")."""
+    stop = min(len(text), pos + limit)
+    for m in _STOP.finditer(text, pos, stop):
+        if m.group() == "." and _ABBREV.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        return m.end()
+    return stop
+
+
+def _sentence_start(text: str, pos: int, limit: int = 300) -> int:
+    lo = max(0, pos - limit)
+    best = lo
+    for m in re.compile(r"[.!?][”\"’]?\s+|\n").finditer(text, lo, pos):
+        if text[m.start()] == "." and _ABBREV.search(text, max(0, m.start() - 6), m.start()):
+            continue
+        best = m.end()
+    return best
+
+
+def _frame_cue(b: _Builder, toks: list[Any], prefer: str) -> tuple[Any, Any] | None:
+    """(cue verb, speaker token) in a reporting frame next to a quote."""
+    verbs = [t for t in toks if _is_cue(t) and t.i not in b.used_cues]
+    if not verbs and prefer == "before":
+        # "Cruz continued:" / "He put it this way:" — any verb with a subject right before a colon
+        verbs = [t for t in toks if t.pos_ == "VERB" and t.i not in b.used_cues]
+        if not toks or toks[-1].text != ":":
+            verbs = []
+    if not verbs:
+        return None
+    verb = verbs[0] if prefer == "after" else verbs[-1]
+    subj = _subject(verb)
+    if subj is None:
+        # "said Putin": a name or pronoun right next to the verb
+        for t in (verb.nbor(1) if verb.i + 1 < len(verb.doc) else None, verb.nbor(-1) if verb.i > 0 else None):
+            if t is not None and t.pos_ in SPEAKER_POS and t in toks:
+                subj = t
+                break
+    return verb, subj
+
+
+def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
+    text = b.text
+    prev: tuple[QuoteSpan, Quote, int] | None = None  # last attributed quote and its cue token
+    for n, q in enumerate(marks):
+        words = len(text[q.start : q.end].split())
+        nxt_start = marks[n + 1].start if n + 1 < len(marks) else len(text)
+        # the text after the quote up to the end of its sentence (or the next quote)
+        trail_end = min(_sentence_end(text, q.end, TRAIL_CHARS), nxt_start)
+        lead_start = max(_sentence_start(text, q.start), marks[n - 1].end if n else 0)
+        trail = _tokens_in(doc, q.end, trail_end) if trail_end > q.end else []
+        lead = _tokens_in(doc, lead_start, q.start) if q.start > lead_start else []
+        trail = [t for t in trail if t.idx >= q.end]
+        lead = [t for t in lead if t.idx + len(t.text) <= q.start]
+        found = None
+        lead_is_frame = not lead or _is_frame(lead)
+        if lead_is_frame:
+            if lead and _lead_ends_in_cue(lead):
+                found = _frame_cue(b, lead, "before")
+            if found is None:
+                found = _frame_cue(b, trail[:14], "after")
+            if found is None and lead:
+                found = _frame_cue(b, lead, "before")
+        # a continuation: "…," he said, "…" — the cue between the two parts
+        if found is None and prev is not None and prev[0].end <= q.start:
+            gap = text[prev[0].end : q.start]
+            same_para = "\n" not in gap
+            if same_para and len(gap) < TRAIL_CHARS and lead_is_frame:
+                _pq, pquote, _ = prev
+                merged = Quote(pquote.speaker, pquote.speaker_span, pquote.cue, (pquote.content[0], q.end), "direct")
+                b.quotes[b.quotes.index(pquote)] = merged
+                prev = (q, merged, prev[2])
+                continue
+            if not same_para and q.start - prev[0].end < 400 and gap.count("\n") <= 2 and not gap.strip():
+                # a paragraph that is a quote and nothing else, right after an attributed one
+                quote = Quote(pquote_speaker(prev), prev[1].speaker_span, prev[1].cue, (q.start, q.end), "direct")
+                b.add(quote)
+                prev = (q, quote, prev[2])
+                continue
+        if found is None:
+            if lead_is_frame and words >= 8 and not lead and _paragraph_alone(text, q):
+                b.add(Quote(None, None, None, (q.start, q.end), "direct"))
+            continue
+        verb, subj = found
+        b.used_cues.add(verb.i)
+        name, span = b.speaker(subj)
+        quote = Quote(name, span, _cue_span(verb), (q.start, q.end), "direct")
+        b.add(quote)
+        prev = (q, quote, verb.i)
+
+
+def pquote_speaker(prev: tuple[QuoteSpan, Quote, int]) -> str | None:
+    return prev[1].speaker
+
+
+def _paragraph_alone(text: str, q: QuoteSpan) -> bool:
+    before = text[: q.start].rsplit("\n", 1)[-1]
+    return not before.strip()
+
+
+def _lead_ends_in_cue(lead: list[Any]) -> bool:
+    """ "X said, “…" / "X told reporters: “…": a reporting verb within the last few words."""
+    tail = [t for t in lead[-5:] if not t.is_punct]
+    return bool(tail) and lead[-1].text in {",", ":"} and any(_is_cue(t) for t in tail)
+
+
+def _is_frame(lead: list[Any]) -> bool:
+    """Whether the words before a quote are only a reporting frame ("He said:", "Putin told reporters,")
+    and not a clause the quote is part of ("he had" before a partial quote)."""
+    if not lead:
+        return True
+    last = lead[-1].text
+    if last in {":", ","}:
+        return True
+    return bool(any(t.text == ":" for t in lead[-3:]))
+
+
+# -- 2. indirect speech -----------------------------------------------------------------
+def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
+    lex = cues()
+    direct = list(b.quotes)
+    direct_spans = [q.content for q in direct]
+
+    def inside_direct(i: int) -> list[Quote]:
+        return [q for q in direct if q.content[0] <= i < q.content[1]]
+
+    for tok in doc:
+        lemma = tok.lemma_.lower()
+        if tok.i in b.used_cues or any(q.content[0] <= tok.idx < q.content[1] for q in b.quotes):
+            continue
+        if tok.lower_ == "according" and tok.dep_ in {"prep", "advmod"}:
+            _according(b, doc, tok, direct_spans)
+            continue
+        if tok.pos_ not in {"VERB", "AUX"} or inside_direct(tok.idx):
+            continue
+        content_root, toks = _complement(tok, lemma)
+        if content_root is None and lemma in lex["parenthetical_verbs"]:
+            toks = _parenthetical_content(tok)
+            if toks:
+                _emit(b, tok, toks, None, direct_spans, marks)
+            continue
+        if content_root is None or not toks:
+            continue
+        _emit(b, tok, toks, content_root, direct_spans, marks)
+
+
+COMPLEMENT_DEPS = frozenset({"dobj", "oprd", "ccomp", "xcomp", "attr", "acomp", "prep", "dative"})
+LISTENER_VERBS = frozenset({"tell", "ask", "inform", "remind", "assure", "warn", "urge", "notify", "advise"})
+
+
+def _complement(tok: Any, lemma: str) -> tuple[Any | None, list[Any]]:
+    """What a cue verb reports: its clause ("said THAT …"), its infinitive ("vowed TO …") or,
+    for verbs of stance, everything it takes on its right ("called HIM A LIAR", "called FOR …")."""
+    lex = cues()
+    if lemma in lex["speech_verbs"]:
+        root = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if root is not None:
+            return root, _content_tokens(root)
+    if lemma in lex["xcomp_verbs"]:
+        root = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
+        if root is not None:
+            objs = [c for c in tok.children if c.dep_ == "dobj" and c.i < root.i] if lemma not in LISTENER_VERBS else []
+            toks = sorted({t for c in [*objs, root] for t in c.subtree}, key=lambda t: t.i)
+            return root, _trim(toks)
+    if lemma in lex["object_verbs"]:
+        preps = lex["object_preps"] | {"as"}
+        parts = [
+            c
+            for c in tok.children
+            if c.i > tok.i
+            and c.dep_ in COMPLEMENT_DEPS
+            and (c.dep_ != "prep" or c.lower_ in preps)
+            and not (c.dep_ in {"dobj", "dative"} and lemma in LISTENER_VERBS)
+        ]
+        # prepositions taken by a particle verb: "called ON them to", "pointed OUT that"
+        parts += [
+            x for c in tok.children if c.dep_ == "prt" for x in c.children if x.dep_ in {"pobj", "pcomp", "ccomp"}
+        ]
+        if parts:
+            toks = sorted({t for c in parts for t in c.subtree}, key=lambda t: t.i)
+            toks = _trim(toks)
+            if sum(1 for t in toks if not t.is_punct) >= 2:
+                return parts[0], toks
+    return None, []
+
+
+def _trim(toks: list[Any]) -> list[Any]:
+    """Contiguous run from the first to the last token, without edge punctuation."""
+    if not toks:
+        return []
+    doc = toks[0].doc
+    toks = list(doc[toks[0].i : toks[-1].i + 1])
+    while toks and ((toks[-1].is_punct and toks[-1].text not in {"”", '"', "’"}) or toks[-1].is_space):
+        toks.pop()
+    while toks and ((toks[0].is_punct and toks[0].text not in {"“", '"'}) or toks[0].is_space):
+        toks.pop(0)
+    return toks
+
+
+def _emit(
+    b: _Builder, tok: Any, toks: list[Any], content_root: Any | None, direct_spans: list[Span], marks: list[QuoteSpan]
+) -> None:
+    """Record one indirect (or partial) attribution for cue ``tok`` and content tokens ``toks``."""
+    content = _close_quote(b.text, _tok_span(toks))
+    # the same passage as a direct quote: that quote's attribution stands
+    hit = _overlapping(direct_spans, content)
+    if hit is not None and hit[0] <= content[0] + 2 and hit[1] >= content[1] - 2:
+        return
+    if content_root is None and hit is not None:
+        return
+    subj = _subject(tok)
+    if subj is not None and content[0] <= subj.idx < content[1] and content_root is not None:
+        subj = None
+    name, span = b.speaker(subj)
+    has_marks = any(content[0] <= m.start and m.end <= content[1] + 1 for m in marks)
+    kind = "partial" if has_marks else "indirect"
+    if has_marks:
+        # the quoted fragment is part of this attribution, not one of its own
+        inner = [q for q in b.quotes if content[0] <= q.content[0] and q.content[1] <= content[1] + 1]
+        for q in inner:
+            b.quotes.remove(q)
+    b.used_cues.add(tok.i)
+    b.add(Quote(name, span, _cue_span(tok), content, kind))
+
+
+def _close_quote(text: str, span: Span) -> Span:
+    """Take in the closing mark of a quoted fragment that ends the content ("… next few days.”")."""
+    start, end = span
+    piece = text[start:end]
+    opened = piece.count("“") + piece.count('"') % 2
+    closed = piece.count("”")
+    if opened > closed:
+        m = re.match(r"[.,!?]?[”\"]", text[end : end + 2])
+        if m:
+            return start, end + m.end()
+    return span
+
+
+FRAME_DEPS = frozenset({"nsubj", "aux", "neg", "advmod", "dobj", "dative", "prep", "npadvmod", "prt", "agent", "punct"})
+
+
+def _parenthetical_content(verb: Any) -> list[Any]:
+    """For "X, he said, Y" and "…, said X": the sentence around the reporting frame."""
+    sent = verb.sent
+    if _subject(verb) is None and not any(c.dep_ == "nsubj" for c in verb.children):
+        return []
+    frame = {verb.i}
+    for c in verb.children:
+        if c.dep_ in FRAME_DEPS and c.dep_ != "punct":
+            frame.update(t.i for t in c.subtree)
+    lo, hi = min(frame), max(frame)
+    doc = verb.doc
+    while hi + 1 < sent.end and doc[hi + 1].is_punct and doc[hi + 1].text in {",", "—", "–"}:
+        hi += 1
+    # the frame must sit inside or at the end of its sentence, set off by a comma
+    before = [t for t in sent if t.i < lo]
+    after = [t for t in sent if t.i > hi]
+    if not before or before[-1].text not in {",", "—", "–"}:
+        return []
+    rest = [t for t in sent if t.i < lo or t.i > hi]
+    while rest and ((rest[0].is_punct and rest[0].text not in {"“", '"'}) or rest[0].is_space):
+        rest.pop(0)
+    while rest and ((rest[-1].is_punct and rest[-1].text not in {"”", '"'}) or rest[-1].is_space):
+        rest.pop()
+    if sum(1 for t in rest if not t.is_punct) < 4:
+        return []
+    del after
+    return rest
+
+
+def _overlapping(spans: list[Span], span: Span) -> Span | None:
+    for s in spans:
+        if s[0] < span[1] and span[0] < s[1]:
+            return s
+    return None
+
+
+def _according(b: _Builder, doc: Any, tok: Any, direct_spans: list[Span]) -> None:
+    """``according to X, CLAUSE`` and ``CLAUSE, according to X``."""
+    to = next((c for c in tok.children if c.lower_ == "to"), None)
+    if to is None and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        to = doc[tok.i + 1]
+    if to is None:
+        return
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    phrase_end = max(t.i for t in tok.subtree) if pobj is None else max(t.i for t in pobj.subtree)
+    phrase_end = max(phrase_end, to.i)
+    sent = tok.sent
+    head = tok.head if tok.head is not tok else sent.root
+    clause = sorted(head.subtree, key=lambda t: t.i) if head.i != tok.i else list(sent)
+    before = [t for t in clause if t.i < tok.i]
+    after = [t for t in clause if t.i > phrase_end]
+    part = after if len(after) >= len(before) else before
+    while part and (part[0].is_punct or part[0].is_space):
+        part = part[1:]
+    while part and ((part[-1].is_punct and part[-1].text not in {"”", '"'}) or part[-1].is_space):
+        part = part[:-1]
+    if len(part) < 2:
+        return
+    content = _tok_span(part)
+    speaker_tok = pobj
+    name, span = b.speaker(speaker_tok)
+    cue_end = to.idx + len(to.text)
+    has_marks = '"' in b.text[content[0] : content[1]] or "“" in b.text[content[0] : content[1]]
+    b.add(Quote(name, span, (tok.idx, cue_end), content, "partial" if has_marks else "indirect"))
+
+
+# -- 3. headlines -----------------------------------------------------------------------
+_HEADLINE = re.compile(r"^(?P<content>[^\n]{12,}?)\s*(?P<cue>:)\s*(?P<speaker>[A-Z][\w.'’\- ]{1,50})\s*$")
+
+
+def _headline(b: _Builder, doc: Any) -> None:
+    """ "Deal may happen in coming days: Putin" — a name after a colon at the end of the title line."""
+    text = b.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    m = _HEADLINE.match(text, start, end)
+    if not m or len(m.group("speaker").split()) > 5:
+        return
+    s, e = m.span("speaker")
+    name = resolve(b.article, s, e)
+    if name is None:
+        last = m.group("speaker").split()[-1].lower()
+        people = b.article.scratch.get("coref_people") or set()
+        name = next((p for p in people if p.lower().split()[-1] == last), None)
+        if name is None:
+            return
+    content = m.span("content")
+    if any(q.content == content for q in b.quotes):
+        return
+    b.add(Quote(name, (s, e), m.span("cue"), content, "direct" if text[content[0]] in "“\"‘'" else "indirect"))
