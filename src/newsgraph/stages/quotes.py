@@ -102,8 +102,6 @@ def _subject(verb: Any) -> Any | None:
         seen += 1
         for c in v.children:
             if c.dep_ == "nsubj":
-                if c.lower_ in RELATIVE and v.dep_ == "relcl":
-                    return v.head
                 if c.lower_ in {"it", "there"}:
                     return None
                 return c
@@ -113,11 +111,26 @@ def _subject(verb: Any) -> Any | None:
                     return pobj
         if any(c.dep_ == "nsubjpass" for c in v.children):
             return None
-        if v.dep_ in {"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acl"} and v.head is not v:
+        if v.head is v:
+            break
+        if v.dep_ == "acl" and v.head.pos_ in {"NOUN", "PROPN"}:
+            # "placards slamming the DNC", "Trump's use of a slur to describe her": the noun's
+            # owner, else the noun itself, is the one who says it
+            noun = v.head
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            return owner if owner is not None else noun
+        if v.dep_ == "relcl" and v.head.pos_ in {"NOUN", "PROPN"}:
+            return v.head
+        if v.dep_ in CLIMB_DEPS:
             v = v.head
         else:
             break
     return None
+
+
+# Dependencies through which a subjectless reporting verb takes the subject of its head:
+# "... and added", "..., adding", "is determined to warn", "by mentioning".
+CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "acomp", "pobj"})
 
 
 def _speaker_tokens(head: Any) -> list[Any]:
@@ -153,6 +166,10 @@ class _Builder:
         toks = _speaker_tokens(tok)
         span = _tok_span(toks)
         name = resolve(self.article, *span)
+        if name is None and tok.lower_ in RELATIVE and tok.head.dep_ == "relcl":
+            # "Senator Jeff Flake, who echoed …": written "who", meant the noun it follows
+            noun = tok.head.head
+            name = resolve(self.article, *_tok_span(_speaker_tokens(noun)))
         if name is None and tok.lower_ in {"i", "we", "me", "us"} and inside:
             # first person inside somebody's quote: that somebody
             name = inside[0].speaker
@@ -225,6 +242,9 @@ def _frame_cue(b: _Builder, toks: list[Any], prefer: str) -> tuple[Any, Any] | N
         return None
     verb = verbs[0] if prefer == "after" else verbs[-1]
     subj = _subject(verb)
+    if subj is not None and subj not in toks:
+        # the parser took a word of the quote itself as the subject ("We will …," Jordan said)
+        subj = None
     if subj is None:
         # "said Putin": a name or pronoun right next to the verb
         for t in (verb.nbor(1) if verb.i + 1 < len(verb.doc) else None, verb.nbor(-1) if verb.i > 0 else None):
@@ -326,7 +346,7 @@ def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
         if tok.lower_ == "according" and tok.dep_ in {"prep", "advmod"}:
             _according(b, doc, tok, direct_spans)
             continue
-        if tok.pos_ not in {"VERB", "AUX"} or inside_direct(tok.idx):
+        if tok.pos_ not in {"VERB", "AUX"} or inside_direct(tok.idx) or _in_markup(b.text, tok.idx):
             continue
         content_root, toks = _complement(tok, lemma)
         if content_root is None and lemma in lex["parenthetical_verbs"]:
@@ -340,6 +360,8 @@ def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
 
 
 COMPLEMENT_DEPS = frozenset({"dobj", "oprd", "ccomp", "xcomp", "attr", "acomp", "prep", "dative"})
+SAY_OBJECT = frozenset({"say", "claim", "insist", "add", "note", "argue", "believe", "think", "warn", "suggest"})
+PASSIVE_SKIP = frozenset({"view", "see", "regard", "consider", "deem", "describe", "portray", "name", "call", "label"})
 LISTENER_VERBS = frozenset({"tell", "ask", "inform", "remind", "assure", "warn", "urge", "notify", "advise"})
 
 
@@ -351,12 +373,23 @@ def _complement(tok: Any, lemma: str) -> tuple[Any | None, list[Any]]:
         root = next((c for c in tok.children if c.dep_ == "ccomp"), None)
         if root is not None:
             return root, _content_tokens(root)
+        if lemma in SAY_OBJECT:
+            # "said the US and had deep differences": a clause the parser read as an object
+            # (often where a word is missing from the text); the rest of the sentence is the content
+            obj = next((c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i), None)
+            if obj is not None and obj.pos_ in {"NOUN", "PROPN"} and obj.i + 1 < obj.sent.end:
+                toks = _trim(list(tok.doc[obj.left_edge.i : obj.sent.end]))
+                if sum(1 for t in toks if not t.is_punct) >= 4:
+                    return obj, toks
     if lemma in lex["xcomp_verbs"]:
         root = next((c for c in tok.children if c.dep_ == "xcomp" and c.i > tok.i), None)
         if root is not None:
             objs = [c for c in tok.children if c.dep_ == "dobj" and c.i < root.i] if lemma not in LISTENER_VERBS else []
             toks = sorted({t for c in [*objs, root] for t in c.subtree}, key=lambda t: t.i)
             return root, _trim(toks)
+    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children)
+    if passive and lemma in PASSIVE_SKIP and not any(c.dep_ == "agent" for c in tok.children):
+        return None, []  # "is viewed as honest": nobody is said to hold the view
     if lemma in lex["object_verbs"]:
         preps = lex["object_preps"] | {"as"}
         parts = [
@@ -461,6 +494,12 @@ def _parenthetical_content(verb: Any) -> list[Any]:
         return []
     del after
     return rest
+
+
+def _in_markup(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside an HTML-like tag left in the text (``<tweet author="…">``)."""
+    lt = text.rfind("<", max(0, pos - 200), pos)
+    return lt >= 0 and text.find(">", lt, pos) < 0
 
 
 def _overlapping(spans: list[Span], span: Span) -> Span | None:
