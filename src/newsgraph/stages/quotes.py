@@ -346,6 +346,9 @@ def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
         if tok.lower_ == "according" and tok.dep_ in {"prep", "advmod"}:
             _according(b, doc, tok, direct_spans)
             continue
+        if tok.lower_ == "in" and tok.dep_ == "prep":
+            _in_source(b, doc, tok, direct_spans)
+            continue
         if tok.pos_ not in {"VERB", "AUX"} or inside_direct(tok.idx) or _in_markup(b.text, tok.idx):
             continue
         content_root, toks = _complement(tok, lemma)
@@ -390,7 +393,7 @@ def _complement(tok: Any, lemma: str) -> tuple[Any | None, list[Any]]:
     passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in tok.children)
     if passive and lemma in PASSIVE_SKIP and not any(c.dep_ == "agent" for c in tok.children):
         return None, []  # "is viewed as honest": nobody is said to hold the view
-    if lemma in lex["object_verbs"]:
+    if lemma in lex["object_verbs"] or lemma in {"show"}:
         preps = lex["object_preps"] | {"as"}
         parts = [
             c
@@ -464,7 +467,9 @@ def _close_quote(text: str, span: Span) -> Span:
     return span
 
 
-FRAME_DEPS = frozenset({"nsubj", "aux", "neg", "advmod", "dobj", "dative", "prep", "npadvmod", "prt", "agent", "punct"})
+FRAME_DEPS = frozenset(
+    {"mark", "nsubj", "aux", "neg", "advmod", "dobj", "dative", "prep", "npadvmod", "prt", "agent", "punct"}
+)
 
 
 def _parenthetical_content(verb: Any) -> list[Any]:
@@ -474,7 +479,7 @@ def _parenthetical_content(verb: Any) -> list[Any]:
         return []
     frame = {verb.i}
     for c in verb.children:
-        if c.dep_ in FRAME_DEPS and c.dep_ != "punct":
+        if c.dep_ in FRAME_DEPS and c.dep_ != "punct" and (c.i > verb.i or c.dep_ in {"nsubj", "aux", "neg", "mark"}):
             frame.update(t.i for t in c.subtree)
     lo, hi = min(frame), max(frame)
     doc = verb.doc
@@ -517,50 +522,123 @@ def _according(b: _Builder, doc: Any, tok: Any, direct_spans: list[Span]) -> Non
     if to is None:
         return
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    _source_phrase(b, tok, to, pobj, direct_spans)
+
+
+def _in_source(b: _Builder, doc: Any, tok: Any, direct_spans: list[Span]) -> None:
+    """``CLAUSE in a poll / in a statement / in his memoir``: the named document is the source."""
+    pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None or pobj.lemma_.lower() not in cues()["source_nouns"]:
+        return
+    if tok.head.pos_ not in {"VERB", "AUX"} or tok.head.lemma_.lower() in cues()["speech_verbs"]:
+        return  # "said in a statement": the reporting verb is the cue
+    _source_phrase(b, tok, tok, pobj, direct_spans)
+
+
+def _source_phrase(b: _Builder, tok: Any, last: Any, pobj: Any | None, direct_spans: list[Span]) -> None:
+    """The clause a source phrase (``tok`` … ``pobj``) is attached to, without the phrase itself."""
     phrase_end = max(t.i for t in tok.subtree) if pobj is None else max(t.i for t in pobj.subtree)
-    phrase_end = max(phrase_end, to.i)
+    phrase_end = max(phrase_end, last.i)
     sent = tok.sent
     head = tok.head if tok.head is not tok else sent.root
     clause = sorted(head.subtree, key=lambda t: t.i) if head.i != tok.i else list(sent)
     before = [t for t in clause if t.i < tok.i]
     after = [t for t in clause if t.i > phrase_end]
-    part = after if len(after) >= len(before) else before
-    while part and (part[0].is_punct or part[0].is_space):
-        part = part[1:]
-    while part and ((part[-1].is_punct and part[-1].text not in {"”", '"'}) or part[-1].is_space):
-        part = part[:-1]
+    part = _trim(after if len(after) >= len(before) else before)
     if len(part) < 2:
         return
     content = _tok_span(part)
-    speaker_tok = pobj
-    name, span = b.speaker(speaker_tok)
-    cue_end = to.idx + len(to.text)
+    if _overlapping([q.content for q in b.quotes], content) is not None:
+        return
+    name, span = b.speaker(pobj)
+    cue_end = last.idx + len(last.text)
     has_marks = '"' in b.text[content[0] : content[1]] or "“" in b.text[content[0] : content[1]]
     b.add(Quote(name, span, (tok.idx, cue_end), content, "partial" if has_marks else "indirect"))
 
 
 # -- 3. headlines -----------------------------------------------------------------------
-_HEADLINE = re.compile(r"^(?P<content>[^\n]{12,}?)\s*(?P<cue>:)\s*(?P<speaker>[A-Z][\w.'’\- ]{1,50})\s*$")
+_HEADLINE_AFTER = re.compile(r"^(?P<content>[^\n]{12,}?)\s*(?P<cue>:)\s*(?P<speaker>[A-Z][\w.'’\- ]{1,50}?)\.?\s*$")
+_HEADLINE_BEFORE = re.compile(
+    r"^(?P<speaker>[A-Z][\w.'’&\- ]{1,50}?)\s*(?P<cue>:)\s+(?P<content>\S[^\n]{8,}?)[.;]?\s*$"
+)
+# Headline labels that are not speakers ("UPDATE: …", "Fact check: …").
+NOT_SPEAKERS = frozenset(
+    {
+        "update",
+        "updated",
+        "breaking",
+        "breaking news",
+        "watch",
+        "video",
+        "exclusive",
+        "live",
+        "opinion",
+        "analysis",
+        "editorial",
+        "review",
+        "fact check",
+        "photos",
+        "photo",
+        "audio",
+        "podcast",
+        "poll",
+        "report",
+        "explainer",
+        "quiz",
+        "timeline",
+        "q&a",
+        "read",
+        "full text",
+        "transcript",
+        "correction",
+        "note",
+        "editor's note",
+        "editor’s note",
+        "listen",
+        "sources",
+        "source",
+        "the latest",
+        "first take",
+    }
+)
+
+
+def _title_line(text: str) -> tuple[int, int]:
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return start, (len(text) if end < 0 else end)
 
 
 def _headline(b: _Builder, doc: Any) -> None:
-    """ "Deal may happen in coming days: Putin" — a name after a colon at the end of the title line."""
+    """Attributions in the title line: "Deal may happen in coming days: Putin" and
+    "Marco Rubio: I'm not interested in being vice president"."""
     text = b.text
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    end = len(text) if end < 0 else end
-    m = _HEADLINE.match(text, start, end)
-    if not m or len(m.group("speaker").split()) > 5:
-        return
-    s, e = m.span("speaker")
+    start, end = _title_line(text)
+    m = _HEADLINE_AFTER.match(text, start, end)
+    if m and len(m.group("speaker").split()) <= 4:
+        name = _headline_speaker(b, *m.span("speaker"), need_person=True)
+        if name is not None:
+            _add_headline(b, m, name)
+            return
+    m = _HEADLINE_BEFORE.match(text, start, end)
+    if m and len(m.group("speaker").split()) <= 4 and m.group("speaker").strip().lower() not in NOT_SPEAKERS:
+        words = m.group("speaker").split()
+        if all(w[:1].isupper() or w.lower() in {"of", "the", "and", "&", "de", "al"} for w in words):
+            _add_headline(b, m, _headline_speaker(b, *m.span("speaker"), need_person=False))
+
+
+def _headline_speaker(b: _Builder, s: int, e: int, need_person: bool) -> str | None:
     name = resolve(b.article, s, e)
     if name is None:
-        last = m.group("speaker").split()[-1].lower()
+        last = b.text[s:e].split()[-1].lower() if b.text[s:e].split() else ""
         people = b.article.scratch.get("coref_people") or set()
         name = next((p for p in people if p.lower().split()[-1] == last), None)
-        if name is None:
-            return
+    return name
+
+
+def _add_headline(b: _Builder, m: re.Match[str], name: str | None) -> None:
     content = m.span("content")
-    if any(q.content == content for q in b.quotes):
+    if any(q.content[0] < content[1] and content[0] < q.content[1] for q in b.quotes):
         return
-    b.add(Quote(name, (s, e), m.span("cue"), content, "direct" if text[content[0]] in "“\"‘'" else "indirect"))
+    kind = "direct" if b.text[content[0]] in "“\"‘'" else "indirect"
+    b.add(Quote(name, m.span("speaker"), m.span("cue"), content, kind))
