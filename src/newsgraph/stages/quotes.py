@@ -530,12 +530,25 @@ def _in_source(b: _Builder, doc: Any, tok: Any, direct_spans: list[Span]) -> Non
     pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
     if pobj is None or pobj.lemma_.lower() not in cues()["source_nouns"]:
         return
-    if tok.head.pos_ not in {"VERB", "AUX"} or tok.head.lemma_.lower() in cues()["speech_verbs"]:
-        return  # "said in a statement": the reporting verb is the cue
-    _source_phrase(b, tok, tok, pobj, direct_spans)
+    head = tok.head
+    if head.pos_ not in {"VERB", "AUX"}:
+        return
+    lex = cues()
+    if any(
+        t.pos_ == "VERB" and t.lemma_.lower() in lex["speech_verbs"] | lex["object_verbs"]
+        for t in head.subtree
+        if t.sent == tok.sent
+    ):
+        return  # "said in a statement", "In a speech, she accused …": the reporting verb is the cue
+    # "In his speech, Obama positioned Clinton as …": a person subject speaks through the document
+    subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+    person = subj is not None and (subj.ent_type_ == "PERSON" or subj.lower_ in {"he", "she", "they", "i", "we"})
+    _source_phrase(b, tok, tok, pobj, direct_spans, speaker=subj if person else None)
 
 
-def _source_phrase(b: _Builder, tok: Any, last: Any, pobj: Any | None, direct_spans: list[Span]) -> None:
+def _source_phrase(
+    b: _Builder, tok: Any, last: Any, pobj: Any | None, direct_spans: list[Span], speaker: Any | None = None
+) -> None:
     """The clause a source phrase (``tok`` … ``pobj``) is attached to, without the phrase itself."""
     phrase_end = max(t.i for t in tok.subtree) if pobj is None else max(t.i for t in pobj.subtree)
     phrase_end = max(phrase_end, last.i)
@@ -550,7 +563,7 @@ def _source_phrase(b: _Builder, tok: Any, last: Any, pobj: Any | None, direct_sp
     content = _tok_span(part)
     if _overlapping([q.content for q in b.quotes], content) is not None:
         return
-    name, span = b.speaker(pobj)
+    name, span = b.speaker(speaker if speaker is not None else pobj)
     cue_end = last.idx + len(last.text)
     has_marks = '"' in b.text[content[0] : content[1]] or "“" in b.text[content[0] : content[1]]
     b.add(Quote(name, span, (tok.idx, cue_end), content, "partial" if has_marks else "indirect"))
