@@ -49,9 +49,7 @@ class Graph:
             [*([type] if type else []), limit],
         )
 
-    def quotes(
-        self, speaker: str | None = None, since: str | None = None, limit: int = 100
-    ) -> list[dict[str, Any]]:
+    def quotes(self, speaker: str | None = None, since: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
         """Quotations, newest first, with the document's title, date and source.
 
         ``speaker`` matches the canonical speaker name or the speaker as written,

@@ -136,7 +136,7 @@ CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "ccomp", "pcomp", "prep", "aco
 def _speaker_tokens(head: Any) -> list[Any]:
     """The speaker's noun phrase as written, cut before a comma, relative clause or apposition."""
     toks = [t for t in head.subtree]
-    out = []
+    out: list[Any] = []
     for t in toks:
         if t.i > head.i and (t.is_punct or t.dep_ in {"relcl", "appos", "acl"} or t.lower_ in RELATIVE):
             break
@@ -164,7 +164,7 @@ class _Builder:
         if tok is None:
             return None, None
         toks = _speaker_tokens(tok)
-        span = _tok_span(toks)
+        span = self._cover_mentions(_tok_span(toks))
         name = resolve(self.article, *span)
         if name is None and tok.lower_ in RELATIVE and tok.head.dep_ == "relcl":
             # "Senator Jeff Flake, who echoed …": written "who", meant the noun it follows
@@ -176,6 +176,14 @@ class _Builder:
         if name is None and tok.pos_ == "PRON" and tok.lower_ not in {"he", "she", "they", "him", "her"}:
             name = None
         return name, span
+
+    def _cover_mentions(self, span: Span) -> Span:
+        """Widen a speaker span to the whole of any name it cuts ("Staffan de" -> "Staffan de Mistura")."""
+        start, end = span
+        for s, e in self.article.scratch.get("entity_of_span") or {}:
+            if s < end and start < e:
+                start, end = min(start, s), max(end, e)
+        return start, end
 
     def add(self, quote: Quote) -> None:
         if quote.content[1] - quote.content[0] < 2:
@@ -642,10 +650,11 @@ def _headline(b: _Builder, doc: Any) -> None:
 
 def _headline_speaker(b: _Builder, s: int, e: int, need_person: bool) -> str | None:
     name = resolve(b.article, s, e)
-    if name is None:
+    people = b.article.scratch.get("coref_people") or set()
+    if name is None or name not in people:
+        # a headline name the tagger missed or mislabelled: the person of the story with that surname
         last = b.text[s:e].split()[-1].lower() if b.text[s:e].split() else ""
-        people = b.article.scratch.get("coref_people") or set()
-        name = next((p for p in people if p.lower().split()[-1] == last), None)
+        name = next((p for p in sorted(people) if p.lower().split()[-1] == last), name)
     return name
 
 
