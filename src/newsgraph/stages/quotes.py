@@ -294,11 +294,15 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
                 b.quotes[b.quotes.index(pquote)] = merged
                 prev = (q, merged, prev[2])
                 continue
-            if not same_para and q.start - prev[0].end < 400 and gap.count("\n") <= 2 and not gap.strip():
-                # a paragraph that is a quote and nothing else, right after an attributed one
-                quote = Quote(pquote_speaker(prev), prev[1].speaker_span, prev[1].cue, (q.start, q.end), "direct")
-                b.add(quote)
-                prev = (q, quote, prev[2])
+            cue_end = prev[1].cue[1] if prev[1].cue else prev[0].end
+            frame_only = not gap.strip() or (cue_end > prev[0].end and len(text[cue_end : q.start].strip()) <= 2)
+            if not same_para and q.start - prev[0].end < 300 and gap.count("\n") <= 2 and frame_only and lead_is_frame:
+                # a paragraph that is a quote and nothing else, right after an attributed one:
+                # the same speaker goes on, and news counts it as the same attribution
+                pquote = prev[1]
+                merged = Quote(pquote.speaker, pquote.speaker_span, pquote.cue, (pquote.content[0], q.end), "direct")
+                b.quotes[b.quotes.index(pquote)] = merged
+                prev = (q, merged, prev[2])
                 continue
         if found is None:
             if lead_is_frame and words >= 8 and not lead and _paragraph_alone(text, q):
@@ -310,10 +314,6 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
         quote = Quote(name, span, _cue_span(verb), (q.start, q.end), "direct")
         b.add(quote)
         prev = (q, quote, verb.i)
-
-
-def pquote_speaker(prev: tuple[QuoteSpan, Quote, int]) -> str | None:
-    return prev[1].speaker
 
 
 def _paragraph_alone(text: str, q: QuoteSpan) -> bool:
@@ -495,7 +495,6 @@ def _parenthetical_content(verb: Any) -> list[Any]:
         hi += 1
     # the frame must sit inside or at the end of its sentence, set off by a comma
     before = [t for t in sent if t.i < lo]
-    after = [t for t in sent if t.i > hi]
     if not before or before[-1].text not in {",", "—", "–"}:
         return []
     rest = [t for t in sent if t.i < lo or t.i > hi]
@@ -505,7 +504,6 @@ def _parenthetical_content(verb: Any) -> list[Any]:
         rest.pop()
     if sum(1 for t in rest if not t.is_punct) < 4:
         return []
-    del after
     return rest
 
 
