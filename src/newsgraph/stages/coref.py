@@ -244,7 +244,9 @@ def build_chains(article: Article) -> dict[Span, str]:
             if found is None:
                 continue
             span, words, countries = found
-            name = _role_antecedent(words, countries, history, people)
+            # "a ministry spokesman" is somebody only when the story named a spokesman before
+            indefinite = doc[span.start].lower_ in {"a", "an"}
+            name = _role_antecedent(words, countries, history, people, strict=indefinite)
             if name:
                 chains[(span.start_char, span.end_char)] = name
                 history.append(_Mention(tok.i, sent_of[tok.i], name, "PERSON", _is_subject(tok)))
@@ -353,13 +355,10 @@ def _role_description(doc: Any, tok: Any, covered: set[int]) -> tuple[Any, set[s
     poss = next((c for c in left if c.dep_ == "poss"), None)
     if det is None and poss is None:
         return None
-    if det is not None and det.lower_ not in {"the", "this", "that"}:
+    if det is not None and det.lower_ not in {"the", "this", "that", "a", "an"}:
         return None
     if poss is not None and not (poss.ent_type_ in {"GPE", "NORP", "ORG"} or poss.i in covered):
         return None  # "his spokesman" is somebody else
-    if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.rights):
-        # "the president of Russia": the country is in the of-phrase
-        pass
     start = min([tok.i, *(c.i for c in left if c.dep_ in {"det", "amod", "compound", "poss", "nmod"})])
     span = doc[start : tok.i + 1]
     words = {tok.lower_}
@@ -378,7 +377,7 @@ def _role_description(doc: Any, tok: Any, covered: set[int]) -> tuple[Any, set[s
 
 
 def _role_antecedent(
-    words: set[str], countries: set[str], history: list[_Mention], people: dict[str, Person]
+    words: set[str], countries: set[str], history: list[_Mention], people: dict[str, Person], strict: bool = False
 ) -> str | None:
     seen: set[str] = set()
     fallback: str | None = None
@@ -396,4 +395,4 @@ def _role_antecedent(
             # "The US president" after "counterpart Barack Obama": a person with no
             # title on record and no conflicting country may be the one described
             fallback = m.name
-    return fallback
+    return None if strict else fallback

@@ -383,7 +383,7 @@ def _complement(tok: Any, lemma: str) -> tuple[Any | None, list[Any]]:
     if lemma in lex["speech_verbs"]:
         root = next((c for c in tok.children if c.dep_ == "ccomp"), None)
         if root is not None:
-            return root, _content_tokens(root)
+            return root, _cut_trailing_cue(_content_tokens(root), root)
         if lemma in SAY_OBJECT:
             # "said the US and had deep differences": a clause the parser read as an object
             # (often where a word is missing from the text); the rest of the sentence is the content
@@ -421,6 +421,26 @@ def _complement(tok: Any, lemma: str) -> tuple[Any | None, list[Any]]:
             if sum(1 for t in toks if not t.is_punct) >= 2:
                 return parts[0], toks
     return None, []
+
+
+def _cut_trailing_cue(toks: list[Any], root: Any) -> list[Any]:
+    """End a reported clause before a reporting participle of its own: in "said X, noting Y"
+    (or "…, adding that Y") the part after the comma is a second attribution."""
+    lex = cues()
+    verbs = lex["speech_verbs"] | lex["object_verbs"]
+    for t in toks:
+        if (
+            t.i > root.i
+            and t.dep_ in {"advcl", "conj", "parataxis"}
+            and t.pos_ == "VERB"
+            and t.tag_ in {"VBG", "VBD", "VBZ", "VBP"}
+            and t.lemma_.lower() in verbs
+            and t.left_edge.i > 0
+            and t.doc[t.left_edge.i - 1].text in {",", "—", "–", ";"}
+        ):
+            cut = t.left_edge.i - 1
+            return _trim([x for x in toks if x.i < cut])
+    return toks
 
 
 def _trim(toks: list[Any]) -> list[Any]:
