@@ -254,11 +254,20 @@ def _frame_cue(b: _Builder, toks: list[Any], prefer: str) -> tuple[Any, Any] | N
         # the parser took a word of the quote itself as the subject ("We will …," Jordan said)
         subj = None
     if subj is None:
-        # "said Putin": a name or pronoun right next to the verb
-        for t in (verb.nbor(1) if verb.i + 1 < len(verb.doc) else None, verb.nbor(-1) if verb.i > 0 else None):
-            if t is not None and t.pos_ in SPEAKER_POS and t in toks:
-                subj = t
-                break
+        words = [t for t in toks if not t.is_punct]
+        before = [t for t in words if t.i < verb.i]
+        if before and before[0].pos_ in SPEAKER_POS:
+            # '"…," Brent Bozell III, founder of …, tells': the noun phrase that opens the frame
+            subj = before[0]
+            while subj.head in before and subj.dep_ in {"compound", "flat", "amod", "det", "poss", "nmod"}:
+                subj = subj.head
+        else:
+            # "said Putin": a name or pronoun right after the verb
+            after = [t for t in words if t.i > verb.i]
+            if after and after[0].pos_ in SPEAKER_POS | {"DET", "ADJ"}:
+                subj = after[0]
+                while subj.head in after and subj.dep_ in {"compound", "flat", "amod", "det", "poss", "nmod"}:
+                    subj = subj.head
     return verb, subj
 
 
@@ -276,7 +285,19 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
         trail = [t for t in trail if t.idx >= q.end]
         lead = [t for t in lead if t.idx + len(t.text) <= q.start]
         found = None
+        if not lead and _paragraph_alone(text, q):
+            # "Caddell continued:" closing the paragraph before a quote paragraph
+            prev_end = len(text[: q.start].rstrip())
+            if prev_end > 0 and text[prev_end - 1] == ":" and (n == 0 or marks[n - 1].end < prev_end - 1):
+                lead = [t for t in _tokens_in(doc, _sentence_start(text, prev_end - 1), prev_end) if t.idx < prev_end]
         lead_is_frame = not lead or _is_frame(lead)
+        if lead and lead_is_frame and any(t.lower_ == "according" for t in lead[:3]):
+            to = next((t for t in lead if t.lower_ == "to"), None)
+            pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+            if pobj is not None:
+                name, span = b.speaker(pobj)
+                b.add(Quote(name, span, _tok_span([lead[0], to]), (q.start, q.end), "direct"))
+                continue
         if lead_is_frame:
             if lead and _lead_ends_in_cue(lead):
                 found = _frame_cue(b, lead, "before")
@@ -295,7 +316,11 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
                 prev = (q, merged, prev[2])
                 continue
             cue_end = prev[1].cue[1] if prev[1].cue else prev[0].end
-            frame_only = not gap.strip() or (cue_end > prev[0].end and len(text[cue_end : q.start].strip()) <= 2)
+            after_cue = text[cue_end : q.start].strip() if cue_end > prev[0].end else gap.strip()
+            # nothing between the two quotes but the first one's reporting clause
+            frame_only = not gap.strip() or (
+                cue_end > prev[0].end and len(after_cue) < 120 and not re.search(r"[.!?]\s+\S", after_cue)
+            )
             if not same_para and q.start - prev[0].end < 300 and gap.count("\n") <= 2 and frame_only and lead_is_frame:
                 # a paragraph that is a quote and nothing else, right after an attributed one:
                 # the same speaker goes on, and news counts it as the same attribution
