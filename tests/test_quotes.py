@@ -211,3 +211,17 @@ def test_store_query_and_cli(tmp_path: Path, pipeline: Pipeline, capsys: pytest.
     assert all(r["speaker_entity"] is not None for r in rows)
     assert main(["quotes", "--speaker", "Merkel", "--db", str(db)]) == 0
     assert "Europe must act" in capsys.readouterr().out
+
+
+def test_indefinite_role_and_reporting_participle(pipeline: Pipeline) -> None:
+    text = (
+        "Foreign Ministry spokesman Lu Kang said China opposed the move. "
+        "Later, a ministry spokesman said talks would continue. "
+        "A woman said she was afraid. "
+        "Khalif said the campaign has been patronizing, noting her comments to a radio host."
+    )
+    article = analyze(pipeline, text)
+    assert find(article, "talks would continue")[0] == "Lu Kang"
+    assert find(article, "she was afraid")[0] is None  # nobody named holds the role "woman"
+    assert find(article, "has been patronizing") == ("Khalif", "indirect", "the campaign has been patronizing")
+    assert find(article, "her comments to a radio host")[0] == "Khalif"

@@ -98,6 +98,9 @@ def _subject(verb: Any) -> Any | None:
     coordinated with or depends on ("... and added", "..., adding"), or the agent of a passive."""
     seen = 0
     v = verb
+    if verb.tag_ == "VBG" and verb.dep_ in {"advcl", "conj"} and verb.head.dep_ == "ccomp" and _is_cue(verb.head.head):
+        # "X said Y was wrong, noting that …": the one noting is X, not Y
+        v = verb.head.head
     while v is not None and seen < 6:
         seen += 1
         for c in v.children:
