@@ -24,6 +24,7 @@ The result is ``article.scratch["coref"]``: a dict mapping mention spans
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -162,7 +163,17 @@ def resolve(article: Article, start: int, end: int) -> str | None:
         chains = article.scratch.get("entity_of_span") or {}
     if (start, end) in chains:
         return chains[(start, end)]
-    inside = sorted((s, e) for (s, e) in chains if s >= start and e <= end)
+    keys: list[Span] | None = article.scratch.get("coref_keys")
+    if keys is None or len(keys) != len(chains):
+        keys = sorted(chains)
+        article.scratch["coref_keys"] = keys
+    lo = bisect.bisect_left(keys, (start, -1))
+    inside = []
+    for s, e in keys[lo:]:
+        if s >= end:
+            break
+        if e <= end:
+            inside.append((s, e))
     if not inside:
         return None
     people = article.scratch.get("coref_people") or set()

@@ -162,8 +162,11 @@ class _Builder:
         self.text = article.text
         self.quotes: list[Quote] = []
         self.used_cues: set[int] = set()
+        # characters inside some attribution's content: a cue there is nested, not its own
+        self.covered = bytearray(len(self.text) + 1)
 
-    def speaker(self, tok: Any | None, inside: list[Quote] | None = None) -> tuple[str | None, Span | None]:
+    def speaker(self, tok: Any | None) -> tuple[str | None, Span | None]:
+        """The speaker as written (span) and its canonical name, through coreference."""
         if tok is None:
             return None, None
         toks = _speaker_tokens(tok)
@@ -173,11 +176,6 @@ class _Builder:
             # "Senator Jeff Flake, who echoed …": written "who", meant the noun it follows
             noun = tok.head.head
             name = resolve(self.article, *_tok_span(_speaker_tokens(noun)))
-        if name is None and tok.lower_ in {"i", "we", "me", "us"} and inside:
-            # first person inside somebody's quote: that somebody
-            name = inside[0].speaker
-        if name is None and tok.pos_ == "PRON" and tok.lower_ not in {"he", "she", "they", "him", "her"}:
-            name = None
         return name, span
 
     def _cover_mentions(self, span: Span) -> Span:
@@ -192,6 +190,19 @@ class _Builder:
         if quote.content[1] - quote.content[0] < 2:
             return
         self.quotes.append(quote)
+        self._cover(quote.content)
+
+    def replace(self, old: Quote, new: Quote) -> None:
+        self.quotes[self.quotes.index(old)] = new
+        self._cover(new.content)
+
+    def _cover(self, span: Span) -> None:
+        s, e = max(0, span[0]), min(len(self.text), span[1])
+        if e > s:
+            self.covered[s:e] = b"\x01" * (e - s)
+
+    def inside(self, pos: int) -> bool:
+        return 0 <= pos < len(self.covered) and bool(self.covered[pos])
 
 
 def extract(article: Article) -> list[Quote]:
@@ -201,11 +212,17 @@ def extract(article: Article) -> list[Quote]:
         return []
     b = _Builder(article)
     marks = find_quotes(text)
-    _direct(b, doc, marks)
-    _indirect(b, doc, marks)
-    _headline(b, doc)
+    for step in (_direct, _indirect, _headline_pass):
+        try:
+            step(b, doc, marks)
+        except Exception:  # a pass that trips on an odd parse keeps what the others found
+            log.debug("quotes: %s failed on %s", step.__name__, article.origin or article.id, exc_info=True)
     b.quotes.sort(key=lambda q: q.content)
     return b.quotes
+
+
+def _headline_pass(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
+    _headline(b, doc)
 
 
 # -- 1. direct quotes ---------------------------------------------------------------------
@@ -315,7 +332,7 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
             if same_para and len(gap) < TRAIL_CHARS and lead_is_frame:
                 _pq, pquote, _ = prev
                 merged = Quote(pquote.speaker, pquote.speaker_span, pquote.cue, (pquote.content[0], q.end), "direct")
-                b.quotes[b.quotes.index(pquote)] = merged
+                b.replace(pquote, merged)
                 prev = (q, merged, prev[2])
                 continue
             cue_end = prev[1].cue[1] if prev[1].cue else prev[0].end
@@ -329,7 +346,7 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
                 # the same speaker goes on, and news counts it as the same attribution
                 pquote = prev[1]
                 merged = Quote(pquote.speaker, pquote.speaker_span, pquote.cue, (pquote.content[0], q.end), "direct")
-                b.quotes[b.quotes.index(pquote)] = merged
+                b.replace(pquote, merged)
                 prev = (q, merged, prev[2])
                 continue
         if found is None:
@@ -369,15 +386,15 @@ def _is_frame(lead: list[Any]) -> bool:
 # -- 2. indirect speech -----------------------------------------------------------------
 def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
     lex = cues()
-    direct = list(b.quotes)
-    direct_spans = [q.content for q in direct]
+    direct_spans = [q.content for q in b.quotes]
+    in_direct = bytes(b.covered)
 
-    def inside_direct(i: int) -> list[Quote]:
-        return [q for q in direct if q.content[0] <= i < q.content[1]]
+    def inside_direct(i: int) -> bool:
+        return 0 <= i < len(in_direct) and bool(in_direct[i])
 
     for tok in doc:
         lemma = tok.lemma_.lower()
-        if tok.i in b.used_cues or any(q.content[0] <= tok.idx < q.content[1] for q in b.quotes):
+        if tok.i in b.used_cues or b.inside(tok.idx):
             continue
         if tok.lower_ == "according" and tok.dep_ in {"prep", "advmod"}:
             _according(b, doc, tok, direct_spans)
