@@ -515,6 +515,8 @@ def _emit(
     subj = _subject(tok)
     if subj is not None and content[0] <= subj.idx < content[1] and content_root is not None:
         subj = None
+    if subj is None and not any(c.dep_ in {"nsubjpass", "auxpass"} for c in tok.children):
+        subj = _nearest_person(b, tok, content)
     name, span = b.speaker(subj)
     has_marks = any(content[0] <= m.start and m.end <= content[1] + 1 for m in marks)
     kind = "partial" if has_marks else "indirect"
@@ -538,6 +540,23 @@ def _close_quote(text: str, span: Span) -> Span:
         if m:
             return start, end + m.end()
     return span
+
+
+def _nearest_person(b: _Builder, tok: Any, content: Span) -> Any | None:
+    """Fallback speaker for a cue the parse left without a subject ("… to warn", "by attacking"):
+    the last person named or referred to before the cue in its sentence, outside the content."""
+    people = b.article.scratch.get("coref_people") or set()
+    chains = b.article.scratch.get("coref") or {}
+    best = None
+    for t in tok.sent:
+        if t.i >= tok.i:
+            break
+        if content[0] <= t.idx < content[1]:
+            continue
+        key = (t.idx, t.idx + len(t.text))
+        if t.ent_type_ == "PERSON" or (t.pos_ == "PRON" and chains.get(key) in people):
+            best = t
+    return best
 
 
 FRAME_DEPS = frozenset(
