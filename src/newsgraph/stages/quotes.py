@@ -402,6 +402,9 @@ def _indirect(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
         if tok.lower_ == "in" and tok.dep_ == "prep":
             _in_source(b, doc, tok, direct_spans)
             continue
+        if tok.pos_ == "NOUN" and tok.lower_ in lex["speech_nouns"] and not inside_direct(tok.idx):
+            _noun_cue(b, tok, direct_spans, marks)
+            continue
         if tok.pos_ not in {"VERB", "AUX"} or inside_direct(tok.idx) or _in_markup(b.text, tok.idx):
             continue
         content_root, toks = _complement(tok, lemma)
@@ -540,6 +543,33 @@ def _close_quote(text: str, span: Span) -> Span:
         if m:
             return start, end + m.end()
     return span
+
+
+def _noun_cue(b: _Builder, tok: Any, direct_spans: list[Span], marks: list[QuoteSpan]) -> None:
+    """ "his claim that …", "Trump's criticism of the judge": owner and what the noun reports."""
+    owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if owner is None:
+        return  # without an owner a noun like "concerns" is too often nobody's
+    preps = cues()["noun_preps"]
+    parts = [
+        c
+        for c in tok.children
+        if c.i > tok.i and (c.dep_ in {"acl", "ccomp"} or (c.dep_ == "prep" and c.lower_ in preps))
+    ]
+    if not parts:
+        return
+    toks = _trim(sorted({t for c in parts for t in c.subtree}, key=lambda t: t.i))
+    while toks and toks[0].dep_ == "prep" and toks[0].head is tok:
+        toks = toks[1:]  # "criticism OF the judge": the preposition is part of the cue
+    if sum(1 for t in toks if not t.is_punct) < 2:
+        return
+    content = _tok_span(toks)
+    if _overlapping(direct_spans, content) is not None:
+        return
+    name, span = b.speaker(owner)
+    b.used_cues.add(tok.i)
+    has_marks = any(content[0] <= m.start and m.end <= content[1] + 1 for m in marks)
+    b.add(Quote(name, span, (tok.idx, tok.idx + len(tok.text)), content, "partial" if has_marks else "indirect"))
 
 
 def _nearest_person(b: _Builder, tok: Any, content: Span) -> Any | None:
