@@ -351,7 +351,10 @@ def _direct(b: _Builder, doc: Any, marks: list[QuoteSpan]) -> None:
                 continue
         if found is None:
             if lead_is_frame and words >= 8 and not lead and _paragraph_alone(text, q):
-                b.add(Quote(None, None, None, (q.start, q.end), "direct"))
+                # a quote paragraph with no reporting clause: in news, the last speaker goes on
+                # (the name is inferred, so no speaker span is claimed)
+                last = prev[1].speaker if prev is not None and q.start - prev[0].end < 600 else None
+                b.add(Quote(last, None, None, (q.start, q.end), "direct"))
             continue
         verb, subj = found
         b.used_cues.add(verb.i)
