@@ -697,46 +697,6 @@ _HEADLINE_AFTER = re.compile(r"^(?P<content>[^\n]{12,}?)\s*(?P<cue>:)\s*(?P<spea
 _HEADLINE_BEFORE = re.compile(
     r"^(?P<speaker>[A-Z][\w.'’&\- ]{1,50}?)\s*(?P<cue>:)\s+(?P<content>\S[^\n]{8,}?)[.;]?\s*$"
 )
-# Headline labels that are not speakers ("UPDATE: …", "Fact check: …").
-NOT_SPEAKERS = frozenset(
-    {
-        "update",
-        "updated",
-        "breaking",
-        "breaking news",
-        "watch",
-        "video",
-        "exclusive",
-        "live",
-        "opinion",
-        "analysis",
-        "editorial",
-        "review",
-        "fact check",
-        "photos",
-        "photo",
-        "audio",
-        "podcast",
-        "poll",
-        "report",
-        "explainer",
-        "quiz",
-        "timeline",
-        "q&a",
-        "read",
-        "full text",
-        "transcript",
-        "correction",
-        "note",
-        "editor's note",
-        "editor’s note",
-        "listen",
-        "sources",
-        "source",
-        "the latest",
-        "first take",
-    }
-)
 
 
 def _title_line(text: str) -> tuple[int, int]:
@@ -757,7 +717,7 @@ def _headline(b: _Builder, doc: Any) -> None:
             _add_headline(b, m, name)
             return
     m = _HEADLINE_BEFORE.match(text, start, end)
-    if m and len(m.group("speaker").split()) <= 4 and m.group("speaker").strip().lower() not in NOT_SPEAKERS:
+    if m and len(m.group("speaker").split()) <= 4 and m.group("speaker").strip().lower() not in cues()["headline_labels"]:
         words = m.group("speaker").split()
         if all(w[:1].isupper() or w.lower() in {"of", "the", "and", "&", "de", "al"} for w in words):
             _add_headline(b, m, _headline_speaker(b, *m.span("speaker"), need_person=False))
