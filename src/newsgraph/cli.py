@@ -269,6 +269,29 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("quotes")
+def cmd_quotes(args: argparse.Namespace) -> int:
+    """List stored quotations (who said what), newest first, with date and source."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    with Graph(settings.db) as g:
+        rows = g.quotes(speaker=args.speaker, since=args.since, limit=args.limit)
+    if args.json:
+        for row in rows.to_dicts():
+            emit(row)
+        return 0
+    for r in rows:
+        when = str(r.published or "?")[:10]
+        where = r.source or r.url or r.title or r.doc_id
+        who = r.speaker or r.speaker_text or "?"
+        content = " ".join(str(r.content).split())
+        sys.stdout.write(f"{when}  {who} [{r.kind}]: {content}\n    ({where})\n")
+    if not rows:
+        warn("no quotes found")
+    return 0
+
+
 @command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score a stage on an annotated file (see FORMATS.md): extract, ner, ..."""
@@ -407,6 +430,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sql", parents=[common], help=cmd_sql.__doc__)
     p.add_argument("statement")
     p.add_argument("--limit", type=int, default=1000)
+    p = sub.add_parser("quotes", parents=[common], help=cmd_quotes.__doc__)
+    p.add_argument("--speaker", help="speaker name, or part of it (case-insensitive)")
+    p.add_argument("--since", help="only documents published on or after this ISO date")
+    p.add_argument("--limit", type=int, default=100)
     p = sub.add_parser("eval", parents=[common, run], help=cmd_eval.__doc__)
     p.add_argument("task")
     p.add_argument("file")

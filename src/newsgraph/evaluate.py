@@ -355,11 +355,142 @@ def eval_geo(path: str | Path, settings: Settings) -> Metrics:
     return metrics
 
 
+# -- quotes ----------------------------------------------------------------------------
+Spans = list[tuple[int, int]]
+
+
+def _span_len(spans: Spans) -> int:
+    return sum(max(0, e - s) for s, e in spans)
+
+
+def _overlap(a: Spans, b: Spans) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
+def _hull(spans: Spans) -> tuple[int, int] | None:
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
+
+
+def _last_token(text: str, spans: Spans) -> str | None:
+    words = _TOKEN.findall(" ".join(text[s:e] for s, e in sorted(spans)))
+    return words[-1].lower() if words else None
+
+
+def _speaker_ok(text: str, pred: dict[str, Any], gold: dict[str, Any], exact: bool = False) -> bool:
+    """FORMATS.md: the predicted speaker span overlaps a gold source span, or the
+    predicted speaker's resolved name contains the gold source's last token.
+    With no stated speaker on either side, the pair agrees."""
+    gold_src: Spans = [tuple(s) for s in gold.get("source") or []]  # type: ignore[misc]
+    span = pred.get("speaker_span")
+    name = pred.get("speaker")
+    if not gold_src:
+        return span is None and not name
+    if span is None and not name:
+        return False
+    if exact:
+        return span is not None and (tuple(span) in gold_src or tuple(span) == _hull(gold_src))
+    if span is not None and _overlap([tuple(span)], gold_src) > 0:  # type: ignore[list-item]
+        return True
+    last = _last_token(text, gold_src)
+    return bool(name and last and last in {w.lower() for w in _TOKEN.findall(name)})
+
+
+def match_quotes(
+    preds: list[dict[str, Any]], golds: list[dict[str, Any]], exact: bool = False
+) -> list[tuple[int, int]]:
+    """Greedy one-to-one matching of predicted to gold attributions by content.
+
+    Candidate pairs overlap by at least half of the shorter content (or, with
+    ``exact``, the predicted span equals the gold content's span); the pairs with
+    the largest overlap are taken first."""
+    candidates = []
+    for i, p in enumerate(preds):
+        ps: Spans = [tuple(p["content"])]  # type: ignore[list-item]
+        for j, g in enumerate(golds):
+            gs: Spans = [tuple(s) for s in g.get("content") or []]  # type: ignore[misc]
+            if not gs:
+                continue
+            ov = _overlap(ps, gs)
+            if exact:
+                ok = ps[0] in gs or ps[0] == _hull(gs)
+            else:
+                ok = ov > 0 and ov * 2 >= min(_span_len(ps), _span_len(gs))
+            if ok:
+                candidates.append((-ov, i, j))
+    candidates.sort()
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    pairs = []
+    for _, i, j in candidates:
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def score_quotes(docs: list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]) -> Metrics:
+    """Content, source and content+source P/R/F1 over (text, predicted, gold) documents."""
+    out: Metrics = {}
+    for exact in (False, True):
+        n_pred = n_gold = matched = 0
+        src_tp = src_pred = src_gold = both = 0
+        for text, preds, golds in docs:
+            n_pred += len(preds)
+            n_gold += len(golds)
+            for i, j in match_quotes(preds, golds, exact):
+                matched += 1
+                p, g = preds[i], golds[j]
+                ok = _speaker_ok(text, p, g, exact)
+                has_pred = p.get("speaker_span") is not None or bool(p.get("speaker"))
+                has_gold = bool(g.get("source"))
+                src_pred += has_pred
+                src_gold += has_gold
+                src_tp += ok and has_gold
+                both += ok
+        cp, cr, cf = prf(matched, n_pred - matched, n_gold - matched)
+        sp, sr, sf = prf(src_tp, src_pred - src_tp, src_gold - src_tp)
+        bp, br, bf = prf(both, n_pred - both, n_gold - both)
+        prefix = "exact_" if exact else ""
+        out[f"{prefix}content"] = {"precision": cp, "recall": cr, "f1": cf}
+        out[f"{prefix}source"] = {"precision": sp, "recall": sr, "f1": sf}
+        out[f"{prefix}content_speaker"] = {"precision": bp, "recall": br, "f1": bf}
+    out["predicted"] = sum(len(p) for _, p, _ in docs)
+    out["gold"] = sum(len(g) for _, _, g in docs)
+    out["documents"] = len(docs)
+    return out
+
+
+def eval_quotes(path: str | Path, settings: Settings) -> Metrics:
+    """Run parse, entities, coref and quotes over the given text (no cleaning, so offsets match)."""
+    from .model import Article
+    from .pipeline import Pipeline
+
+    rows = list(read_jsonl(path))
+    pipeline = Pipeline(settings.with_(stages=("parse", "entities", "coref", "quotes")))
+    docs = []
+    started = time.perf_counter()
+    for row in rows:
+        article = pipeline.run([Article(id=str(row.get("id", "eval")), text=row["text"])])[0]
+        preds = []
+        if isinstance(article, Article):
+            preds = [
+                {"content": q.content, "speaker_span": q.speaker_span, "speaker": q.speaker, "kind": q.kind}
+                for q in article.quotes
+            ]
+        docs.append((row["text"], preds, row.get("attributions") or []))
+    elapsed = time.perf_counter() - started
+    metrics = score_quotes(docs)
+    metrics["documents_per_second"] = len(rows) / elapsed if elapsed else 0.0
+    return metrics
+
+
 TASKS: dict[str, Callable[[str | Path, Settings], Metrics]] = {
     "extract": eval_extract,
     "ner": eval_ner,
     "events": eval_events,
     "geo": eval_geo,
+    "quotes": eval_quotes,
 }
 
 

@@ -265,8 +265,12 @@ class Graph:
         """Quotes by a speaker (part of the name, any case) and/or whose content mentions ``about``."""
         where, params = _published_filters(since, None)
         if speaker:
-            where.append("contains(lower(coalesce(q.speaker, '')), lower(?))")
-            params.append(speaker)
+            # the canonical name or the speaker as written ("Putin" finds "Vladimir Putin")
+            where.append(
+                """(contains(lower(coalesce(q.speaker, '')), lower(?)) OR contains(lower(coalesce(
+                    substr(d.text, q.speaker_start + 1, q.speaker_end - q.speaker_start), '')), lower(?)))"""
+            )
+            params += [speaker, speaker]
         if about:
             where.append("contains(lower(q.content), lower(?))")
             params.append(about)
@@ -276,7 +280,11 @@ class Graph:
         return self._page(
             QuoteRow,
             """SELECT q.doc_id, q.quote, q.speaker, q.kind, q.content, q.start, q."end",
-                      d.title, d.published, d.url, d.source
+                      CASE WHEN q.speaker_start IS NULL THEN NULL
+                           ELSE substr(d.text, q.speaker_start + 1, q.speaker_end - q.speaker_start) END AS speaker_text,
+                      CASE WHEN q.cue_start IS NULL THEN NULL
+                           ELSE substr(d.text, q.cue_start + 1, q.cue_end - q.cue_start) END AS cue,
+                      q.speaker_entity, d.title, d.published, d.url, d.source
                FROM quotes q JOIN documents d ON d.id = q.doc_id""",
             where,
             params,

@@ -60,6 +60,9 @@ class QuoteRow:
     content: str
     start: int
     end: int
+    speaker_text: str | None = None  # the speaker as written ("the Russian president", "he")
+    cue: str | None = None
+    speaker_entity: int | None = None
     title: str | None = None
     published: str | None = None
     url: str | None = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .base import Stage
 from .clean import Clean
+from .coref import Coref
 from .counts import Counts
 from .dates import Dates
 from .entities import Entities
@@ -14,6 +15,7 @@ from .gaps import Gaps
 from .language import Language
 from .parse import Parse
 from .places import Places
+from .quotes import Quotes
 from .tone import Tone
 
 STAGES: tuple[type[Stage], ...] = (
@@ -21,6 +23,8 @@ STAGES: tuple[type[Stage], ...] = (
     Language,
     Parse,
     Entities,
+    Coref,
+    Quotes,
     Places,
     Gaps,
     Dates,

@@ -25,12 +25,14 @@ def entity_rows(a: Article) -> dict[str, Rows]:
 
 def quote_rows(a: Article) -> dict[str, Rows]:
     rows = []
+    entity_index = {e.name: i for i, e in enumerate(a.entities)}
     for i, q in enumerate(a.quotes):
         rows.append(
             {
                 "doc_id": a.id,
                 "quote": i,
                 "speaker": q.speaker,
+                "speaker_entity": entity_index.get(q.speaker) if q.speaker else None,
                 "speaker_start": q.speaker_span[0] if q.speaker_span else None,
                 "speaker_end": q.speaker_span[1] if q.speaker_span else None,
                 "cue_start": q.cue[0] if q.cue else None,

@@ -60,8 +60,10 @@ CREATE TABLE IF NOT EXISTS quotes (
     start        INTEGER NOT NULL,
     "end"        INTEGER NOT NULL,
     kind         VARCHAR NOT NULL,
-    content      VARCHAR NOT NULL
+    content      VARCHAR NOT NULL,
+    speaker_entity INTEGER      -- index of the speaker in the document's entities, when linked
 );
+ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_entity INTEGER;
 
 CREATE TABLE IF NOT EXISTS places (
     doc_id    VARCHAR NOT NULL,
