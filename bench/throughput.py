@@ -97,6 +97,8 @@ def run_child(mode: str, args: argparse.Namespace) -> dict[str, float]:
         str(args.workers),
         "--source",
         str(args.source),
+        "--stages",
+        args.stages,
     ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
