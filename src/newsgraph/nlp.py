@@ -25,3 +25,13 @@ def load_spacy(name: str, max_length: int = 5_000_000) -> Any:
         raise ConfigError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English", origin="spacy_model")
     nlp.max_length = max(nlp.max_length, max_length + 1)
     return nlp
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, computed once: spaCy rebuilds the string on every access,
+    which made slicing it per mention quadratic in long documents."""
+    text = doc.user_data.get("newsgraph_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["newsgraph_text"] = text
+    return str(text)

@@ -28,6 +28,7 @@ import yaml
 
 from .. import lexicon as names_lexicon
 from ..errors import ConfigError
+from ..nlp import doc_text
 
 PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "det", "npadvmod", "nummod"})
 PREP_OF = frozenset({"of", "in", "from", "for", "throughout", "across", "inside"})
@@ -343,7 +344,7 @@ class ActorCoder:
                 if not named and t.i in ctx.name_of_token and t.ent_type_ in {"ORG", "PERSON", "NORP"}:
                     named = self.code_name(ctx.name_of_token[t.i], ctx.year)
                 if named and (len(named) > 3 or named.startswith(("IGO", "NGO"))):
-                    return [Actor(named, doc.text[span_start:span_end], span_start, span_end)]
+                    return [Actor(named, doc_text(doc)[span_start:span_end], span_start, span_end)]
         # 2. a description: role noun + country modifiers
         head_role = None if head.lemma_.lower() in MODIFIER_ONLY else (self.role(head.lemma_) or self.role(head.text))
         role = head_role
@@ -370,7 +371,7 @@ class ActorCoder:
             if not role:
                 return []
             return [Actor(_join(country, role), head.text, span_start, span_end, country is not None)]
-        text = doc.text[span_start:span_end]
+        text = doc_text(doc)[span_start:span_end]
         return [Actor(_join(c, role), text, span_start, span_end) for c in countries]
 
     def _countries(self, head: Any, ctx: ActorContext, deep: bool = True) -> list[str]:

@@ -67,6 +67,7 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "‐": "-", "–": "-"})
 
 
+@lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """The index key of a name: case, accents, curly quotes and a leading "the" do not matter."""
     s = unicodedata.normalize("NFKD", name.translate(_QUOTES))

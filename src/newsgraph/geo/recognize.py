@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..nlp import doc_text
 from .gazetteer import Gazetteer, Place, curated, normalize
 
 
@@ -105,7 +106,7 @@ def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
 
 def _char_span(doc: Any, start: int, end: int) -> tuple[int, int, str]:
     s, e = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
-    text = doc.text[s:e]
+    text = doc_text(doc)[s:e]
     m = _POSSESSIVE.search(text)
     if m and m.start() > 0:
         e -= len(m.group(0))
@@ -269,7 +270,7 @@ class Recognizer:
         if s == doc[i].idx:
             add(i, i + 1, DEMONYM, source, dem)
         else:
-            self._extra.append(Candidate(s, e, doc.text[s:e], DEMONYM, source, i, dem))
+            self._extra.append(Candidate(s, e, doc_text(doc)[s:e], DEMONYM, source, i, dem))
 
     def _org(self, doc: Any, start: int, end: int, text: str, add: Any) -> None:
         head = doc[end - 1].lower_
@@ -398,7 +399,7 @@ class Recognizer:
         for c in found:
             if c.kind != TOPONYM:
                 continue
-            tail = doc.text[c.end : c.end + 40]
+            tail = doc_text(doc)[c.end : c.end + 40]
             m = re.match(r",\s*([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)", tail)
             if not m:
                 continue

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..model import Article, Count
+from ..nlp import doc_text
 from .base import Stage
 
 VERBS = {
@@ -176,7 +177,7 @@ def _number_of(noun: Any) -> tuple[int, str | None, Any] | None:
     value = parse_number(tokens or [num])
     if value is None:
         return None
-    text = num.doc.text
+    text = doc_text(num.doc)
     before = text[max(0, num.left_edge.idx - 20) : num.idx + len(num.text)].lower()
     qualifier = next((q for q in QUALIFIERS if q in before), None)
     return value, qualifier, num

@@ -30,9 +30,12 @@ class Parse(Stage):
     def process_batch(self, articles: list[Article]) -> list[Article]:
         docs = self.nlp.pipe((a.text for a in articles), batch_size=max(1, len(articles)))
         for article, doc in zip(articles, docs, strict=True):
+            doc.user_data["newsgraph_text"] = article.text  # see nlp.doc_text
             article.scratch["doc"] = doc
         return articles
 
     def process(self, article: Article) -> Article:
-        article.scratch["doc"] = self.nlp(article.text)
+        doc = self.nlp(article.text)
+        doc.user_data["newsgraph_text"] = article.text
+        article.scratch["doc"] = doc
         return article
