@@ -58,11 +58,8 @@ def ingest_paths(
     write_every: int = 64,
 ) -> Summary:
     """Read, process and store; resumable and idempotent (see :mod:`newsgraph.store`)."""
-    summary = Summary()
-    version = Pipeline(settings).version
-    return _ingest(
-        ingest.read(paths, settings.max_text_bytes), settings, store, version, summary, executor, progress, write_every
-    )
+    items = ingest.read(paths, settings.max_text_bytes)
+    return ingest_articles(items, settings, store, executor=executor, progress=progress, write_every=write_every)
 
 
 def ingest_articles(
@@ -74,6 +71,7 @@ def ingest_articles(
     progress: Progress | None = None,
     write_every: int = 64,
 ) -> Summary:
+    """Process and store documents already read (see :func:`ingest_paths`)."""
     version = Pipeline(settings).version
     return _ingest(articles, settings, store, version, Summary(), executor, progress, write_every)
 

@@ -61,5 +61,37 @@ def find_dateline(lines: list[str], within: int = 6) -> tuple[int, str] | None:
     return None
 
 
+# Cardinal number words, shared by the dates and counts stages.
+CARDINALS: dict[str, int] = {
+    word: value
+    for value, word in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+CARDINALS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+
+
 def normalize_space(text: str) -> str:
     return " ".join(text.split())

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..model import Article, Count
 from ..nlp import doc_text
+from ..textutil import CARDINALS
 from .base import Stage
 
 VERBS = {
@@ -72,33 +73,7 @@ NOUNS = {
     "striker": "PROTEST",
 }
 WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    **{k: v for k, v in CARDINALS.items() if v},
     "hundred": 100,
     "thousand": 1000,
     "dozen": 12,

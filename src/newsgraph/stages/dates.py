@@ -14,6 +14,7 @@ import re
 from datetime import date, timedelta
 
 from ..model import Article, DateMention
+from ..textutil import CARDINALS
 from .base import Stage
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -21,18 +22,9 @@ MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
 MONTHS["sept"] = 9
 WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 NUMBER_WORDS = {
+    **{k: v for k, v in CARDINALS.items() if 0 < v <= 10},
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
     "several": 3,
     "few": 3,
     "a few": 3,
