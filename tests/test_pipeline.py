@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES
 from newsgraph import config, ingest
 from newsgraph.errors import ConfigError
-from newsgraph.model import Article, Skipped
+from newsgraph.model import Article, Entity, Mention, Skipped
 from newsgraph.pipeline import Pipeline
 from newsgraph.stages import STAGES
 from newsgraph.stages.base import Stage
@@ -131,3 +131,27 @@ def test_mislabelled_surname_joins_the_named_person() -> None:
     assert [m.start for m in entities["Wladimir Klitschko"].mentions] == [0, 24, 59]
     assert entities["United Nations"].type == "ORG"
     assert text[24:33] == "Klitschko"
+
+
+def test_surname_alone_gets_the_curated_leaders_full_name() -> None:
+    from newsgraph.coding.actors import Leader
+    from newsgraph.stages.entities import name_known_people
+
+    leaders = {
+        "obama": [Leader("Barack Obama", "USAGOV", 2009, 2017)],
+        "bush": [Leader("George W. Bush", "USAGOV", 2001, 2009), Leader("George H. W. Bush", "USAGOV", 1989, 1993)],
+    }
+
+    def people() -> list[Entity]:
+        return [
+            Entity("Obama", "PERSON", None, [Mention(0, 5, "Obama")]),
+            Entity("Bush", "PERSON", None, [Mention(10, 14, "Bush")]),
+            Entity("Obama", "ORG", None, [Mention(20, 25, "Obama")]),
+        ]
+
+    named = {(e.name, e.type) for e in name_known_people(people(), leaders, 2016)}
+    assert ("Barack Obama", "PERSON") in named
+    assert ("Bush", "PERSON") in named  # no Bush in office near 2016 (Jeb ran that year): left as written
+    assert ("Obama", "ORG") in named  # only persons are renamed
+    assert ("George W. Bush", "PERSON") in {(e.name, e.type) for e in name_known_people(people(), leaders, 2004)}
+    assert ("Obama", "PERSON") in {(e.name, e.type) for e in name_known_people(people(), leaders, 1960)}

@@ -92,12 +92,58 @@ class Entities(Stage):
             ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_after", after="ner")
             ruler.add_patterns(after)
 
+    leaders: dict[str, list[Any]] | None = None
+
+    def setup(self) -> None:
+        from ..coding.actors import leader_table
+
+        self.leaders = leader_table(self.settings.actors_file)
+
     def process(self, article: Article) -> Article:
         doc = article.doc
         spans = repair(doc)
         article.entities = cluster(spans)
+        if self.leaders:
+            article.entities = name_known_people(article.entities, self.leaders, _year(article.published))
         article.scratch["entity_of_span"] = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
         return article
+
+
+def _year(published: str | None) -> int | None:
+    m = re.match(r"(\d{4})", published or "")
+    return int(m.group(1)) if m else None
+
+
+def name_known_people(entities: list[Entity], leaders: dict[str, list[Any]], year: int | None) -> list[Entity]:
+    """Give a person named only by surname ("Obama") the full name of the one curated
+    leader (coding/leaders.yaml, plus the user's actors_file) who goes by it, when
+    the article's year is unknown or near that leader's time in office. A name that
+    fits several leaders ("Bush") is left as written unless the year decides."""
+    by_name = {e.name: e for e in entities}
+    out: list[Entity] = []
+    for entity in entities:
+        if entity.type == "PERSON" and len(name_words(entity.name)) == 1:
+            candidates = {
+                leader.name
+                for leader in leaders.get(entity.name.lower(), [])
+                if leader.name != entity.name and _near_office(leader, year)
+            }
+            if len(candidates) == 1:
+                full = candidates.pop()
+                if full in by_name and by_name[full] is not entity and by_name[full].type == "PERSON":
+                    by_name[full].mentions = sorted(by_name[full].mentions + entity.mentions, key=lambda m: m.start)
+                    continue
+                entity.name = full
+        out.append(entity)
+    return out
+
+
+def _near_office(leader: Any, year: int | None) -> bool:
+    if year is None:
+        return True
+    start = leader.start if leader.start is not None else year
+    end = leader.end if leader.end is not None else year
+    return start - 2 <= year <= end + 4
 
 
 def _is_name_token(tok: Any) -> bool:
