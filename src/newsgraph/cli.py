@@ -212,7 +212,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with Graph(settings.db) as g:
         counts = g.stats()
-        top = g.top_entities(args.top)
+        top = g.entities(limit=args.top).to_dicts()
     if args.json:
         emit({"counts": counts, "top_entities": top})
         return 0

@@ -93,7 +93,7 @@ def eval_extract(path: str | Path, settings: Settings) -> Metrics:
 
     rows = list(read_jsonl(path))
     started = time.perf_counter()
-    ours = [(extract(r["html"], r.get("url")).body, r["text"]) for r in rows]
+    ours = [(extract(r["html"], r.get("url"), detect_language=False).body, r["text"]) for r in rows]
     elapsed = time.perf_counter() - started
     metrics = score_extract_pages(ours)
     metrics["pages_per_second"] = len(rows) / elapsed if elapsed else 0.0

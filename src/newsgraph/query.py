@@ -111,14 +111,6 @@ class Graph:
     def stats(self) -> dict[str, int]:
         return self.store.counts()
 
-    def top_entities(self, limit: int = 10, type: str | None = None) -> list[dict[str, Any]]:
-        where = "WHERE type = ?" if type else ""
-        return self._rows(
-            f"""SELECT name, type, sum(mentions)::INTEGER AS mentions, count(DISTINCT doc_id)::INTEGER AS documents
-                FROM entities {where} GROUP BY name, type ORDER BY mentions DESC, name LIMIT ?""",
-            [*([type] if type else []), limit],
-        )
-
     def record(self, doc_id: str) -> dict[str, Any] | None:
         """The full document record (RECORD.md) of one stored document."""
         import json

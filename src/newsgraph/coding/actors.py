@@ -202,6 +202,7 @@ def load_extra(path: str) -> list[tuple[str, Leader]]:
 
 @lru_cache(maxsize=8)
 def leader_table(extra_file: str = "") -> dict[str, list[Leader]]:
+    """Surface form (lower case) -> leaders; read once per process (entities and events share it)."""
     with resources.files("newsgraph").joinpath("data/leaders.yaml").open("r", encoding="utf-8") as fh:
         entries = _leaders_from(yaml.safe_load(fh), "data/leaders.yaml")
     if extra_file:

@@ -382,7 +382,9 @@ def from_html(
     extra: dict[str, Any] | None = None,
 ) -> Article:
     """An Article whose text is the body, then the captions (see the module docstring)."""
-    found = extract(html, url)
+    # the language stage identifies the language of every document; the page's own
+    # <html lang> is the fallback for texts too short for it
+    found = extract(html, url, detect_language=False)
     if not found.body.strip():
         raise EmptyInputError("no article text found in the HTML", origin=origin)
     text = found.body.strip()
