@@ -1,4 +1,4 @@
-"""Run the shared spaCy pipeline over a batch (``nlp.pipe``) and keep each Doc in scratch."""
+"""Run the shared spaCy pipeline over a batch (``nlp.pipe``) and keep each Doc in ``article.work.doc``."""
 
 from __future__ import annotations
 
@@ -31,11 +31,11 @@ class Parse(Stage):
         docs = self.nlp.pipe((a.text for a in articles), batch_size=max(1, len(articles)))
         for article, doc in zip(articles, docs, strict=True):
             doc.user_data["newsgraph_text"] = article.text  # see nlp.doc_text
-            article.scratch["doc"] = doc
+            article.work.doc = doc
         return articles
 
     def process(self, article: Article) -> Article:
         doc = self.nlp(article.text)
         doc.user_data["newsgraph_text"] = article.text
-        article.scratch["doc"] = doc
+        article.work.doc = doc
         return article

@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..model import Article
+from ..model import Article, PlaceRef
 
 Rows = list[dict[str, Any]]
+
+
+def place_columns(ref: PlaceRef | None) -> dict[str, Any]:
+    """An event's or count's place as typed columns: ``place`` (the name) and ``place_*``."""
+    return {
+        "place": ref.name if ref else None,
+        "place_geonameid": ref.geonameid if ref else None,
+        "place_lat": ref.lat if ref else None,
+        "place_lon": ref.lon if ref else None,
+        "place_country": ref.country if ref else None,
+        "place_feature": ref.feature if ref else None,
+    }
 
 
 def entity_rows(a: Article) -> dict[str, Rows]:
@@ -84,7 +96,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "mode": e.mode,
             "factuality": e.factuality,
             "date": e.date,
-            "place": e.place,
+            **place_columns(e.place),
             "goldstein": e.goldstein,
             "quad_class": e.quad_class,
             "reported_by": e.reported_by,
@@ -101,7 +113,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "number": c.number,
             "qualifier": c.qualifier,
             "object": c.object,
-            "place": c.place,
+            **place_columns(c.place),
             "start": c.evidence[0],
             "end": c.evidence[1],
         }
