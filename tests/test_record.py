@@ -240,3 +240,38 @@ def test_sentence_boundaries_do_not_depend_on_the_stages_selected(pipeline: Pipe
         assert TEXT.index(line) in starts, line
     # ... a line break inside a sentence does not
     assert TEXT.index("to discuss") not in starts
+
+
+def test_places_stored_as_a_dicts_text_are_repaired_on_upgrade(tmp_path: Path) -> None:
+    """Stores written before PlaceRef hold an event's place as a Python repr and a count's
+    as DuckDB's text of a struct; opening one with this version repairs both."""
+    db = tmp_path / "v2.duckdb"
+    article = Article(id="a", text="Rebels attacked Aleppo. Ten people were killed.")
+    aleppo = PlaceRef("Aleppo", 170063, 36.2, 37.16, "SY", "city")
+    article.events = [Event("ASSAULT", "190", None, None, None, None, None, "asserted", None, aleppo, (0, 23))]
+    article.counts = [Count("KILL", 10, None, "people", aleppo, (24, 47))]
+    old = {"name": "Aleppo", "geonameid": 170063, "lat": 36.2, "lon": 37.16, "country": "SY", "feature": "city"}
+    with Store(db) as store:
+        store.write([article], "old")
+        rec = article.to_record()
+        for key in ("events", "counts"):
+            rec[key][0].pop("place_ref")
+        rec["events"][0]["place"] = str(old)  # the events stage wrote str(dict)
+        rec["counts"][0]["place"] = old  # the counts stage a dict, cast to text by the store
+        store.con.execute("UPDATE documents SET record = ?", [json.dumps(rec)])
+        store.con.execute("UPDATE events SET place = ?, place_lat = NULL, place_geonameid = NULL", [str(old)])
+        struct = "{'name': Aleppo, 'geonameid': 170063, 'lat': 36.2, 'lon': 37.16, 'country': SY, 'feature': city}"
+        store.con.execute("UPDATE counts SET place = ?, place_lat = NULL", [struct])
+        store.con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with Store(db) as store:
+        assert store.con.execute("SELECT place, place_geonameid, place_lat FROM events").fetchall() == [
+            ("Aleppo", 170063, 36.2)
+        ]
+        assert store.con.execute("SELECT place, place_lat, place_country FROM counts").fetchall() == [
+            ("Aleppo", 36.2, "SY")
+        ]
+        assert reprs_in_varchar_columns(store.con) == {}
+        stored = json.loads(store.con.execute("SELECT record FROM documents").fetchone()[0])
+    back = Article.from_record(stored)
+    assert back.events[0].place == aleppo and back.counts[0].place == aleppo
+    assert stored["events"][0]["place"] == "Aleppo" and stored["counts"][0]["place_ref"] == old

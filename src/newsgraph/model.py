@@ -10,7 +10,9 @@ read from.
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
@@ -75,8 +77,10 @@ class PlaceRef:
     @classmethod
     def of(cls, value: Any, ref: Any = None) -> PlaceRef | None:
         """From a record: ``place_ref`` (a dict) when present, else ``place`` (a name, or a
-        dict as older records held it)."""
+        dict or the Python text of one, as records written before PlaceRef held it)."""
         for v in (ref, value):
+            if isinstance(v, str) and v.startswith("{'") and v.endswith("}"):
+                v = _legacy_place(v)
             if isinstance(v, PlaceRef):
                 return v
             if isinstance(v, dict) and v.get("name"):
@@ -86,6 +90,35 @@ class PlaceRef:
             if isinstance(v, str) and v:
                 return cls(v)
         return None
+
+
+_STRUCT_FIELD = re.compile(
+    r"'(name|geonameid|lat|lon|country|feature)': (.*?)(?=, '(?:geonameid|lat|lon|country|feature)': |}$)"
+)
+
+
+def _legacy_place(text: str) -> dict[str, Any] | str:
+    """A place stored as text by versions before PlaceRef: a Python dict's repr, or DuckDB's
+    text of a struct (strings unquoted, NULL for None). The text itself when it is neither."""
+    try:
+        value = ast.literal_eval(text)
+        return value if isinstance(value, dict) else text
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        pass
+    out: dict[str, Any] = {}
+    for key, raw in _STRUCT_FIELD.findall(text):
+        if raw == "NULL":
+            out[key] = None
+        elif key == "geonameid":
+            out[key] = int(raw) if raw.lstrip("-").isdigit() else None
+        elif key in ("lat", "lon"):
+            try:
+                out[key] = float(raw)
+            except ValueError:
+                out[key] = None
+        else:
+            out[key] = raw
+    return out if out.get("name") else text
 
 
 @dataclass

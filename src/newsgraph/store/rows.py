@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from ..model import Article, PlaceRef
@@ -159,3 +161,34 @@ def rows_for(article: Article) -> dict[str, Rows]:
     for build in BUILDERS:
         out.update(build(article))
     return out
+
+
+def repair_places(con: Any) -> int:
+    """Stores written before PlaceRef (schema < 3) may hold an event's or count's place as
+    a dict's text (``{'name': 'Atlanta', ...}``): set the name and the ``place_*`` columns
+    from the stored record, and the record's ``place``/``place_ref``. Returns the documents fixed."""
+    ids = [
+        r[0]
+        for r in con.execute(
+            """SELECT DISTINCT doc_id FROM (SELECT doc_id, place FROM events UNION ALL SELECT doc_id, place FROM counts)
+               WHERE place LIKE '{%'"""
+        ).fetchall()
+    ]
+    for doc_id in ids:
+        row = con.execute("SELECT record FROM documents WHERE id = ?", [doc_id]).fetchone()
+        rec = json.loads(row[0]) if row and row[0] else {}
+        for table, key, index in (("events", "events", "event"), ("counts", "counts", "count")):
+            stored = con.execute(f"SELECT {index}, place FROM {table} WHERE doc_id = ?", [doc_id]).fetchall()
+            items = rec.get(key) or []
+            for i, place in stored:
+                item = items[i] if i < len(items) and isinstance(items[i], dict) else {}
+                ref = PlaceRef.of(item.get("place"), item.get("place_ref")) or PlaceRef.of(place)
+                cols = place_columns(ref)
+                sets = ", ".join(f"{c} = ?" for c in cols)
+                con.execute(f"UPDATE {table} SET {sets} WHERE doc_id = ? AND {index} = ?", [*cols.values(), doc_id, i])
+                if item:
+                    item["place"] = cols["place"]
+                    item["place_ref"] = asdict(ref) if ref else None
+        if rec:
+            con.execute("UPDATE documents SET record = ? WHERE id = ?", [json.dumps(rec, ensure_ascii=False), doc_id])
+    return len(ids)
