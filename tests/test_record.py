@@ -210,11 +210,13 @@ pipeline.setup()
 article = Article(id="s", text={TEXT!r})
 for stage in pipeline.stages:
     article = stage.process_batch([article])[0]
-print(json.dumps([[s.start_char, s.end_char] for s in article.doc.sents]))
+sents = [[s.start_char, s.end_char] for s in article.doc.sents]
+ents = [[e.start_char, e.end_char, e.label_] for e in article.doc.ents]
+print(json.dumps([sents, ents]))
 """
 
 
-def sentences_in_fresh_process(stages: str) -> list[list[int]]:
+def parse_in_fresh_process(stages: str) -> list[list[list[int | str]]]:
     out = subprocess.run(
         [sys.executable, "-c", SENTENCES, stages],
         capture_output=True,
@@ -226,14 +228,14 @@ def sentences_in_fresh_process(stages: str) -> list[list[int]]:
     return list(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def test_sentence_boundaries_do_not_depend_on_the_stages_selected(pipeline: Pipeline) -> None:
+def test_the_parse_does_not_depend_on_the_stages_selected(pipeline: Pipeline) -> None:
     # clean,parse alone in a fresh process: nothing else ever configured its spaCy pipeline
-    alone = sentences_in_fresh_process("clean,parse")
+    alone, alone_ents = parse_in_fresh_process("clean,parse")
     article = Article(id="s", text=TEXT)
     for stage in pipeline.stages:  # every stage, in this process
         article = stage.process_batch([article])[0]
-    everything = [[s.start_char, s.end_char] for s in article.doc.sents]
-    assert alone == everything
+    assert alone == [[s.start_char, s.end_char] for s in article.doc.sents]
+    assert alone_ents == [[e.start_char, e.end_char, e.label_] for e in article.doc.ents]
     starts = {s for s, _ in alone}
     # paragraph breaks and a line break after final punctuation start sentences ...
     for line in ("GENEVA (Reuters)", "Rebels attacked", "The United Nations"):
