@@ -123,7 +123,9 @@ def describe(a: Article) -> str:
             f"  place {p.name} ({p.country}, {p.lat}, {p.lon})" + (f" [{p.role}]" if p.role != "location" else "")
         )
     for e in a.events[:10]:
-        lines.append(f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place or ''}")
+        lines.append(
+            f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place.name if e.place else ''}"
+        )
     for c in a.counts[:10]:
         lines.append(f"  count {c.type} {c.qualifier or ''} {c.number}")
     if a.tone is not None:

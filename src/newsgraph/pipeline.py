@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from . import __version__
 from .config import Settings
 from .errors import ConfigError, InputError, NewsgraphError, OversizedInputError, StageError
-from .model import Article, Skipped
+from .model import Article, Skipped, Work
 from .stages import STAGES, Stage
 from .stages.base import BASE_FIELDS
 from .stages.parse import Parse
@@ -97,7 +97,7 @@ class Pipeline:
                     results[i] = self._one(stage, results[i])  # type: ignore[arg-type]
         for r in results:
             if isinstance(r, Article):
-                r.scratch.clear()
+                r.work = Work()  # the working state (spaCy Docs) is never kept
         return results
 
     def _one(self, stage: Stage, article: Article) -> Result:

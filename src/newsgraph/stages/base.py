@@ -1,9 +1,13 @@
 """What a stage is: a named step that reads some fields of an Article and assigns others.
 
-A stage declares ``requires`` (fields or scratch keys that earlier stages must
-have assigned, or that every Article has: ``text``, ``title``, ``published``...)
-and ``assigns``. :class:`newsgraph.pipeline.Pipeline` checks the chain when it
-is built, so a stage that runs too early fails at start-up, not mid-batch.
+A stage declares ``requires`` (names that earlier stages must have assigned,
+or that every Article has: ``text``, ``title``, ``published``...) and
+``assigns``. Each name is a field of :class:`~newsgraph.model.Article` (the
+record) or of :class:`~newsgraph.model.Work` (``article.work``: typed working
+state handed from stage to stage, such as ``doc``, ``coref`` or ``focus``); a
+name that is neither fails when the stage class is defined.
+:class:`newsgraph.pipeline.Pipeline` checks the chain when it is built, so a
+stage that runs too early fails at start-up, not mid-batch.
 
 Lifecycle, per process: ``__init__(settings)`` (cheap), ``setup()`` (load
 models and tables, once), then ``process_batch`` for each batch. A stage that
@@ -12,10 +16,14 @@ wants a spaCy component in the shared model adds it in ``configure_nlp``.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, ClassVar
 
 from ..config import Settings
-from ..model import Article
+from ..model import WORK_FIELDS, Article
+
+# Names a stage may declare: the record's fields and the working state's.
+DECLARABLE = frozenset(f.name for f in fields(Article) if f.name != "work") | WORK_FIELDS
 
 # Fields every Article has from its reader; stages may require them freely.
 BASE_FIELDS = frozenset(
@@ -27,6 +35,15 @@ class Stage:
     name: ClassVar[str] = ""
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        unknown = [n for n in (*cls.requires, *cls.assigns) if n not in DECLARABLE]
+        if unknown:
+            raise TypeError(
+                f"stage {cls.name or cls.__name__!r} declares {', '.join(unknown)}: "
+                "not a field of Article or of model.Work"
+            )
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

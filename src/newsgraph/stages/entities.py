@@ -72,7 +72,7 @@ def acronym(name: str) -> str:
 class Entities(Stage):
     name = "entities"
     requires = ("doc",)
-    assigns = ("entities",)
+    assigns = ("entities", "entity_of_span")
 
     def configure_nlp(self, nlp: Any) -> None:
         before: list[dict[str, Any]] = []
@@ -105,7 +105,7 @@ class Entities(Stage):
         article.entities = cluster(spans)
         if self.leaders:
             article.entities = name_known_people(article.entities, self.leaders, _year(article.published))
-        article.scratch["entity_of_span"] = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
+        article.work.entity_of_span = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
         return article
 
 

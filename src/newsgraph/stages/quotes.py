@@ -181,7 +181,7 @@ class _Builder:
     def _cover_mentions(self, span: Span) -> Span:
         """Widen a speaker span to the whole of any name it cuts ("Staffan de" -> "Staffan de Mistura")."""
         start, end = span
-        for s, e in self.article.scratch.get("entity_of_span") or {}:
+        for s, e in self.article.work.entity_of_span:
             if s < end and start < e:
                 start, end = min(start, s), max(end, e)
         return start, end
@@ -578,8 +578,8 @@ def _noun_cue(b: _Builder, tok: Any, direct_spans: list[Span], marks: list[Quote
 def _nearest_person(b: _Builder, tok: Any, content: Span) -> Any | None:
     """Fallback speaker for a cue the parse left without a subject ("… to warn", "by attacking"):
     the last person named or referred to before the cue in its sentence, outside the content."""
-    people = b.article.scratch.get("coref_people") or set()
-    chains = b.article.scratch.get("coref") or {}
+    people = b.article.work.coref_people
+    chains = b.article.work.coref or {}
     best = None
     for t in tok.sent:
         if t.i >= tok.i:
@@ -729,7 +729,7 @@ def _headline(b: _Builder, doc: Any) -> None:
 
 def _headline_speaker(b: _Builder, s: int, e: int, need_person: bool) -> str | None:
     name = resolve(b.article, s, e)
-    people = b.article.scratch.get("coref_people") or set()
+    people = b.article.work.coref_people
     if name is None or name not in people:
         # a headline name the tagger missed or mislabelled: the person of the story with that surname
         last = b.text[s:e].split()[-1].lower() if b.text[s:e].split() else ""

@@ -22,9 +22,9 @@ from typing import Any
 
 from ..errors import SchemaVersionError, StoreError
 from ..model import Article
-from .rows import DERIVED, rows_for
+from .rows import DERIVED, repair_places, rows_for
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_sql() -> str:
@@ -81,6 +81,8 @@ class Store:
         if stored is None or stored < SCHEMA_VERSION:
             with self.transaction():
                 self.con.execute(schema_sql())
+                if stored is not None and stored < 3:
+                    repair_places(self.con)  # places stored as a dict's text before PlaceRef
                 self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @contextmanager
