@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any
 
 from .errors import ConfigError
+from .fastattrs import speed_up
 
 
 @lru_cache(maxsize=4)
@@ -24,6 +25,7 @@ def load_spacy(name: str, max_length: int = 5_000_000) -> Any:
     if nlp.lang != "en":
         raise ConfigError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English", origin="spacy_model")
     nlp.max_length = max(nlp.max_length, max_length + 1)
+    speed_up(nlp)  # same annotations, a sixth less parse time (see fastattrs)
     return nlp
 
 
