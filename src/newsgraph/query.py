@@ -415,25 +415,16 @@ class Graph:
             return pipeline.analyze(article)
 
     def ingest(self, articles: Iterable[Article]) -> Summary:
-        """Analyze and store documents (the store must be writable); ones stored unchanged are skipped."""
-        from .jobs import Summary
-        from .model import Skipped
+        """Analyze and store documents (the store must be writable); ones stored unchanged are skipped.
+        The same job as ``newsgraph ingest`` (:func:`newsgraph.jobs.ingest_articles`), run in this
+        thread with this Graph's pipeline."""
+        from .jobs import ingest_articles
 
         if self.store.read_only:
             raise StoreError("the store is open read-only", origin=self.store.path)
-        batch = list(articles)
         pipeline = self.pipeline()
-        summary = Summary()
-        stored = self.store.stored_versions(a.id for a in batch)
-        fresh = [a for a in batch if stored.get(a.id) != (a.content_hash, pipeline.version)]
-        summary.unchanged = len(batch) - len(fresh)
         with self._pipeline_lock:
-            results = pipeline.run(fresh) if fresh else []
-        done = [r for r in results if not isinstance(r, Skipped)]
-        summary.skipped = [r for r in results if isinstance(r, Skipped)]
-        summary.processed = len(done)
-        summary.stored = self.store.write(done, pipeline.version)
-        return summary
+            return ingest_articles(list(articles), pipeline.settings, self.store, pipeline=pipeline)
 
 
 # the text around the first occurrence of a word (parameters: the word three times), else the opening

@@ -146,7 +146,8 @@ class Coref(Stage):
     def process(self, article: Article) -> Article:
         try:
             article.scratch["coref"] = build_chains(article)
-        except Exception:  # a broken parse must not lose the document: names alone still resolve
+        except Exception as exc:  # a broken parse must not lose the document: names alone still resolve
+            self.warn(article, "chains not built, names only", exc)
             article.scratch["coref"] = dict(article.scratch.get("entity_of_span") or {})
         return article
 

@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 2
+-- schema_version: 3
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -135,3 +135,6 @@ CREATE TABLE IF NOT EXISTS event_actors (
     start  INTEGER,
     "end"  INTEGER
 );
+
+-- schema 3: what went wrong but did not lose the document ("E300 places: ..."), as a JSON list
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS warnings JSON;
