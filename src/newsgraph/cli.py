@@ -375,7 +375,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     token = args.token or os.environ.get("NEWSGRAPH_TOKEN") or None
-    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout)
+    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout, hosts=(args.host,))
     url = f"http://{args.host}:{args.port}/"
     if args.json:
         emit({"url": url, "db": settings.db, "ingest": bool(token)})

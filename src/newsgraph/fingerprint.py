@@ -54,8 +54,12 @@ def _package_version(name: str) -> str:
 @lru_cache(maxsize=1)
 def data_digest() -> str:
     """Hash of the contents of every file under ``newsgraph/data`` (read once per process)."""
+    return tree_digest(resources.files("newsgraph").joinpath("data"))
+
+
+def tree_digest(root: Any) -> str:
+    """Hash of the names and contents of every file under ``root`` (a Path or a resource)."""
     h = hashlib.sha256()
-    root = resources.files("newsgraph").joinpath("data")
 
     def walk(node: Any, prefix: str) -> Iterable[tuple[str, Any]]:
         for child in sorted(node.iterdir(), key=lambda c: c.name):

@@ -121,6 +121,7 @@ class Pipeline:
             if not live:
                 continue
             batch = [results[i] for i in live]
+            saved = {i: _snapshot(results[i], stage.assigns) for i in live}  # type: ignore[arg-type]
             try:
                 with time_limit(self.settings.max_stage_seconds, f"stage {stage.name} on a batch"):
                     done = stage.process_batch(batch)  # type: ignore[arg-type]
@@ -137,6 +138,7 @@ class Pipeline:
                         _describe(exc),
                     )
                 for i in live:
+                    _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]  # undo the batch's half-work
                     results[i] = self._one(stage, results[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
         for r in results:
             if isinstance(r, Article):
