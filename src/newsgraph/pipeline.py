@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import fields
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 from .budget import time_limit
 from .config import Settings
 from .errors import (
+    BudgetError,
     ConfigError,
     InputError,
     NewsgraphError,
@@ -123,20 +125,26 @@ class Pipeline:
             batch = [results[i] for i in live]
             saved = {i: _snapshot(results[i], stage.assigns) for i in live}  # type: ignore[arg-type]
             try:
+                started = time.monotonic()
                 with time_limit(self.settings.max_stage_seconds, f"stage {stage.name} on a batch"):
                     done = stage.process_batch(batch)  # type: ignore[arg-type]
+                log.debug("stage %s: %d documents in %.2f s", stage.name, len(batch), time.monotonic() - started)
                 for i, article in zip(live, done, strict=True):
                     results[i] = article
             except Exception as exc:
-                if len(live) > 1:
-                    level = logging.INFO if isinstance(exc, InputError) else logging.WARNING
-                    log.log(
-                        level,
-                        "stage %s failed on a batch of %d documents (%s); running them one at a time",
-                        stage.name,
-                        len(live),
-                        _describe(exc),
-                    )
+                if len(live) == 1:  # nothing to tell apart: the one document failed (never run it twice)
+                    i = live[0]
+                    _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]
+                    results[i] = self._failed(stage, results[i], exc, saved[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
+                    continue
+                level = logging.INFO if isinstance(exc, InputError) else logging.WARNING
+                log.log(
+                    level,
+                    "stage %s failed on a batch of %d documents (%s); running them one at a time",
+                    stage.name,
+                    len(live),
+                    _describe(exc),
+                )
                 for i in live:
                     _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]  # undo the batch's half-work
                     results[i] = self._one(stage, results[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
@@ -152,39 +160,40 @@ class Pipeline:
         try:
             with time_limit(self.settings.max_stage_seconds, f"stage {stage.name}", article.origin):
                 return stage.process_batch([article])[0]
-        except InputError as exc:  # a decision about the input (language, size): never degraded
-            return self._skipped(article, exc, stage.name)
         except Exception as exc:
-            err = (
-                exc
-                if isinstance(exc, NewsgraphError)
-                else StageError(f"stage {stage.name} failed: {_describe(exc)}", origin=article.origin)
+            return self._failed(stage, article, exc, saved, missing)
+
+    def _failed(
+        self, stage: Stage, article: Article, exc: Exception, saved: dict[str, Any], missing: set[str]
+    ) -> Result:
+        if isinstance(exc, InputError):  # a decision about the input (language, size): never degraded
+            return self._skipped(article, exc, stage.name)
+        err = (
+            exc
+            if isinstance(exc, NewsgraphError)
+            else StageError(f"stage {stage.name} failed: {_describe(exc)}", origin=article.origin)
+        )
+        if isinstance(err, BudgetError):
+            err = BudgetError(
+                f"stage {stage.name} ran past its budget of {self.settings.max_stage_seconds:g} s (max_stage_seconds)",
+                origin=article.origin,
             )
-            log.warning(
-                "[%s] %s: stage %s failed: %s (on_error=%s)",
-                err.code,
-                article.origin or article.id,
-                stage.name,
-                _describe(exc),
-                self.settings.on_error,
-            )
-            log.debug("traceback", exc_info=exc)
-            if self.settings.on_error != "degrade":
-                return self._skipped(article, err, stage.name)
-            _restore(article, saved, stage.assigns)
-            missing.update(stage.assigns)
-            article.warnings.append(
-                warning_text(err.code, stage.name, f"stage failed, document kept without it: {err.message}"[:500])
-            )
-            return article
+        log.warning(
+            "[%s] %s: %s (on_error=%s)", err.code, article.origin or article.id, err.message, self.settings.on_error
+        )
+        log.debug("traceback", exc_info=exc)
+        if self.settings.on_error != "degrade":
+            return self._skipped(article, err, stage.name)
+        _restore(article, saved, stage.assigns)
+        missing.update(stage.assigns)
+        article.warnings.append(
+            warning_text(err.code, stage.name, f"stage failed, document kept without it: {err.message}"[:500])
+        )
+        return article
 
     def _skipped(self, article: Article, exc: NewsgraphError, stage: str | None) -> Skipped:
-        level = logging.INFO if isinstance(exc, InputError) else logging.WARNING
-        log.log(
-            level,
-            "skipped %s",
-            exc.render() if exc.origin else f"[{exc.code}] {article.origin or article.id}: {exc.message}",
-        )
+        if isinstance(exc, InputError):  # a refusal, not a failure (stage failures are logged in _one)
+            log.info("skipped [%s] %s: %s", exc.code, article.origin or article.id, exc.message)
         return Skipped(article.origin or article.id, exc.message, exc.code, stage)
 
     def analyze(self, article: Article) -> Article:
