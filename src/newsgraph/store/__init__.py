@@ -13,6 +13,7 @@ re-runs idempotent and lets an interrupted run resume.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -187,7 +188,9 @@ class Store:
                 try:
                     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _newsgraph_rows")
                 finally:
-                    con.unregister("_newsgraph_rows")
+                    # in an aborted transaction this fails too: keep the insert's own error
+                    with contextlib.suppress(Exception):
+                        con.unregister("_newsgraph_rows")
 
     # -- reading --------------------------------------------------------------
     def counts(self) -> dict[str, int]:
