@@ -86,7 +86,9 @@ def test_concurrent_sql_is_bounded(db: Path) -> None:
     slow = "SELECT sum(a.range * b.range) AS s FROM range(300000) a, range(300000) b"
     with TestClient(create_app(db, sql_timeout=3.0, sql_concurrency=1), base_url=BASE) as c:
         first: dict[str, int] = {}
-        worker = threading.Thread(target=lambda: first.update(status=c.post("/api/sql", json={"sql": slow}).status_code))
+        worker = threading.Thread(
+            target=lambda: first.update(status=c.post("/api/sql", json={"sql": slow}).status_code)
+        )
         worker.start()
         time.sleep(0.8)
         second = c.post("/api/sql", json={"sql": "SELECT 1 AS one"})

@@ -250,3 +250,21 @@ def test_changing_the_actors_file_reprocesses_stored_documents(tmp_path: Path) -
         actors.write_text("name,code\nJane Roe,GBRGOV\n", encoding="utf-8")
         again = jobs.ingest_articles(docs("A text."), settings, store)
         assert (again.stored, again.unchanged) == (1, 0)
+
+
+def test_a_failed_worker_batch_is_logged_and_only_its_documents_skipped(caplog: pytest.LogCaptureFixture) -> None:
+    from concurrent.futures import Future
+
+    from newsgraph.executors import local
+
+    future: Future[list[Article | Skipped]] = Future()
+    future.set_exception(RuntimeError("worker died"))
+    batch: list[Article | Skipped] = [*docs("a", "b"), Skipped("x.bin", "binary", "E102")]
+    caplog.set_level(logging.WARNING, logger="newsgraph")
+    out = list(local._collect(batch, future))
+    assert [(o.origin, o.code) for o in out if isinstance(o, Skipped)] == [
+        ("in.jsonl:1", "E300"),
+        ("in.jsonl:2", "E300"),
+        ("x.bin", "E102"),
+    ]
+    assert any("batch of 2 documents failed" in r.getMessage() for r in caplog.records)
