@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from newsgraph.api import create_app  # noqa: E402
 
 TOKEN = "s3cret-token"
+BASE = "http://127.0.0.1"  # the server answers to localhost names only (DNS rebinding)
 
 
 def later_copy(doc_id: str, published: str) -> Article:
@@ -214,7 +215,7 @@ def test_ingest_needs_a_writable_store(g: Graph, tmp_path: Path) -> None:
 # -- the HTTP API ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url=BASE) as c:
         yield c
 
 
@@ -259,7 +260,7 @@ def test_http_sql(client: TestClient) -> None:
 def test_http_sql_time_limit(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "slow.duckdb"
     Store(path).close()
-    with TestClient(create_app(path, sql_timeout=0.5)) as c:
+    with TestClient(create_app(path, sql_timeout=0.5), base_url=BASE) as c:
         r = c.post("/api/sql", json={"sql": "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b"})
         assert r.status_code == 400 and "time limit" in r.json()["error"]["message"]
 
@@ -278,7 +279,7 @@ def test_http_ingest_needs_a_token(client: TestClient, tmp_path: Path) -> None:
     refused = client.post("/api/documents", json=body)
     assert refused.status_code == 403  # no token configured: ingestion is off
     path = tmp_path / "ingest.duckdb"
-    with TestClient(create_app(path, token=TOKEN)) as c:
+    with TestClient(create_app(path, token=TOKEN), base_url=BASE) as c:
         assert c.post("/api/documents", json=body).status_code == 401
         assert c.post("/api/documents", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
         r = c.post("/api/documents", json=body, headers={"Authorization": f"Bearer {TOKEN}"})

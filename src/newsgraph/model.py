@@ -238,6 +238,8 @@ class Article:
     gaps: list[Gap] = field(default_factory=list)
     tone: float | None = None
     content_hash: str = ""  # hash of the text as read, before any stage changed it
+    # What went wrong but did not lose the document: "E300 places: KeyError: 'x'" (code, stage, why)
+    warnings: list[str] = field(default_factory=list)
     # Working state shared between stages of one run; never stored or printed.
     work: Work = field(default_factory=Work, repr=False, compare=False)
 
@@ -360,6 +362,7 @@ _ARTICLE_FIELDS = {
     "boilerplate",
     "tone",
     "content_hash",
+    "warnings",
 }
 
 
@@ -370,3 +373,4 @@ class Skipped:
     origin: str
     reason: str
     code: str = "E000"
+    stage: str | None = None  # the stage that failed on it; None when it failed before or after the stages

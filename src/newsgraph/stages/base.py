@@ -16,14 +16,18 @@ wants a spaCy component in the shared model adds it in ``configure_nlp``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import fields
 from typing import Any, ClassVar
 
 from ..config import Settings
+from ..errors import StageError, warning_text
 from ..model import WORK_FIELDS, Article
 
 # Names a stage may declare: the record's fields and the working state's.
 DECLARABLE = frozenset(f.name for f in fields(Article) if f.name != "work") | WORK_FIELDS
+
+log = logging.getLogger("newsgraph.stages")
 
 # Fields every Article has from its reader; stages may require them freely.
 BASE_FIELDS = frozenset(
@@ -59,6 +63,19 @@ class Stage:
 
     def process_batch(self, articles: list[Article]) -> list[Article]:
         return [self.process(a) for a in articles]
+
+    def warn(self, article: Article, what: str, exc: BaseException) -> None:
+        warn(article, self.name, what, exc)
+
+
+def warn(article: Article, stage: str, what: str, exc: BaseException) -> None:
+    """A part of ``stage`` failed on ``article`` and the stage goes on without it: never
+    silently. Logged at WARNING (with the traceback at DEBUG) and kept in
+    ``article.warnings``, which the job's summary counts by code and stage."""
+    message = f"{what}: {type(exc).__name__}: {exc}"[:500]
+    log.warning("[%s] %s: stage %s: %s", StageError.code, article.origin or article.id, stage, message)
+    log.debug("traceback", exc_info=exc)
+    article.warnings.append(warning_text(StageError.code, stage, message))
 
     def __repr__(self) -> str:
         return f"<stage {self.name}: {', '.join(self.requires)} -> {', '.join(self.assigns)}>"

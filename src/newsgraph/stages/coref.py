@@ -128,7 +128,8 @@ class Coref(Stage):
     def process(self, article: Article) -> Article:
         try:
             article.work.coref = build_chains(article)
-        except Exception:  # a broken parse must not lose the document: names alone still resolve
+        except Exception as exc:  # a broken parse must not lose the document: names alone still resolve
+            self.warn(article, "chains not built, names only", exc)
             article.work.coref = dict(article.work.entity_of_span)
         return article
 

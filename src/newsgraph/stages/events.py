@@ -103,8 +103,8 @@ class Events(Stage):
             found = self.extractor.extract(doc, ctx, quotes)
             found += self._gap_actors(article, found, ctx)
             article.events = [self._event(article, doc, f, pub) for f in found]
-        except Exception:  # a stage never raises on odd input: keep what the document gave so far
-            log.debug("events failed on %s", article.origin or article.id, exc_info=True)
+        except Exception as exc:  # a stage never raises on odd input: keep what the document gave so far
+            self.warn(article, "events not coded", exc)
             article.events = []
         return article
 

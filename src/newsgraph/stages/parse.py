@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import OversizedInputError, warning_text
 from ..model import Article
 from ..nlp import load_spacy
 from .base import Stage
@@ -37,14 +38,35 @@ class Parse(Stage):
         self.nlp._newsgraph_configured = configured
 
     def process_batch(self, articles: list[Article]) -> list[Article]:
-        docs = self.nlp.pipe((a.text for a in articles), batch_size=max(1, len(articles)))
-        for article, doc in zip(articles, docs, strict=True):
-            doc.user_data["newsgraph_text"] = article.text  # see nlp.doc_text
+        texts = [self._parsed_text(a) for a in articles]
+        docs = self.nlp.pipe(texts, batch_size=max(1, len(articles)))
+        for article, text, doc in zip(articles, texts, docs, strict=True):
+            doc.user_data["newsgraph_text"] = text  # see nlp.doc_text
             article.work.doc = doc
         return articles
 
     def process(self, article: Article) -> Article:
-        doc = self.nlp(article.text)
-        doc.user_data["newsgraph_text"] = article.text
-        article.work.doc = doc
-        return article
+        return self.process_batch([article])[0]
+
+    def _parsed_text(self, article: Article) -> str:
+        """The text the parse reads: all of it, or its first ``max_nlp_chars`` characters
+        (cut at a paragraph or sentence end) with a warning, so that one huge text keeps
+        the parse and every stage after it within bounds. Offsets stay those of
+        ``article.text``: the parsed text is a prefix of it."""
+        limit = self.settings.max_nlp_chars
+        text = article.text
+        if not limit or len(text) <= limit:
+            return text
+        cut = text.rfind("\n", 0, limit)
+        if cut < limit // 2:
+            cut = text.rfind(". ", 0, limit) + 1
+        if cut < limit // 2:
+            cut = limit
+        article.warnings.append(
+            warning_text(
+                OversizedInputError.code,
+                self.name,
+                f"only the first {cut:,} of {len(text):,} characters were parsed (max_nlp_chars)",
+            )
+        )
+        return text[:cut]

@@ -33,7 +33,7 @@ import yaml
 
 from ..model import Article, Quote, Span
 from ..quotemarks import QuoteSpan, find_quotes
-from .base import Stage
+from .base import Stage, warn
 from .coref import resolve
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,8 @@ class Quotes(Stage):
     def process(self, article: Article) -> Article:
         try:
             article.quotes = extract(article)
-        except Exception:  # never lose the document over its quotes
-            log.debug("quotes failed on %s", article.origin or article.id, exc_info=True)
+        except Exception as exc:  # never lose the document over its quotes (but say so)
+            self.warn(article, "quotes not read", exc)
             article.quotes = list(article.quotes)
         return article
 
@@ -215,8 +215,8 @@ def extract(article: Article) -> list[Quote]:
     for step in (_direct, _indirect, _headline_pass):
         try:
             step(b, doc, marks)
-        except Exception:  # a pass that trips on an odd parse keeps what the others found
-            log.debug("quotes: %s failed on %s", step.__name__, article.origin or article.id, exc_info=True)
+        except Exception as exc:  # a pass that trips on an odd parse keeps what the others found
+            warn(article, "quotes", f"pass {step.__name__} failed", exc)
     b.quotes.sort(key=lambda q: q.content)
     return b.quotes
 

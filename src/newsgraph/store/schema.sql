@@ -155,3 +155,6 @@ CREATE TABLE IF NOT EXISTS event_actors (
     start  INTEGER,
     "end"  INTEGER
 );
+
+-- schema 3: what went wrong but did not lose the document ("E300 places: ..."), as a JSON list
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS warnings JSON;
