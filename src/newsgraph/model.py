@@ -138,6 +138,9 @@ class Article:
     gaps: list[Gap] = field(default_factory=list)
     tone: float | None = None
     content_hash: str = ""  # hash of the text as read, before any stage changed it
+    # The stages that ran on this document, in order. A stage that reads English only
+    # is left out for a document in another language: not run, not failed.
+    stages: list[str] = field(default_factory=list)
     # Working state shared between stages of one run; never stored or printed.
     # "doc" holds the spaCy Doc, "coref" the in-document coreference chains.
     scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -235,6 +238,7 @@ _ARTICLE_FIELDS = {
     "boilerplate",
     "tone",
     "content_hash",
+    "stages",
 }
 
 

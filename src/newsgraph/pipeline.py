@@ -34,6 +34,24 @@ def select_stages(settings: Settings) -> list[type[Stage]]:
     return [c for c in chosen if c.name not in settings.skip_stages]
 
 
+def stage_languages(stages: Iterable[Stage]) -> dict[str, tuple[str, ...] | None]:
+    """The languages each stage runs on: its own ``languages``, narrowed by those of
+    the stages that assign what it requires (a stage that reads the English parse is
+    English-only too). None: every language."""
+    of_field: dict[str, tuple[str, ...] | None] = {}
+    out: dict[str, tuple[str, ...] | None] = {}
+    for stage in stages:
+        langs = stage.languages
+        for field in stage.requires:
+            needed = of_field.get(field)
+            if needed is not None:
+                langs = needed if langs is None else tuple(x for x in langs if x in needed)
+        out[stage.name] = langs
+        for field in stage.assigns:
+            of_field[field] = langs
+    return out
+
+
 class Pipeline:
     def __init__(self, settings: Settings, stages: Iterable[type[Stage]] | None = None) -> None:
         self.settings = settings
@@ -48,6 +66,7 @@ class Pipeline:
                     origin="stages",
                 )
             available.update(stage.assigns)
+        self.languages = stage_languages(self.stages)
         for stage in self.stages:
             if isinstance(stage, Parse):
                 stage.others = tuple(s for s in self.stages if s is not stage)
@@ -84,9 +103,12 @@ class Pipeline:
             except InputError as exc:
                 results[i] = Skipped(article.origin or article.id, exc.message, exc.code)
         for stage in self.stages:
-            live = [i for i, r in enumerate(results) if isinstance(r, Article)]
+            langs = self.languages[stage.name]
+            live = [
+                i for i, r in enumerate(results) if isinstance(r, Article) and (langs is None or r.language in langs)
+            ]
             if not live:
-                break
+                continue  # other stages may still run on documents in other languages
             batch = [results[i] for i in live]
             try:
                 done = stage.process_batch(batch)  # type: ignore[arg-type]
@@ -95,6 +117,9 @@ class Pipeline:
             except Exception:
                 for i in live:
                     results[i] = self._one(stage, results[i])  # type: ignore[arg-type]
+            for i in live:
+                if isinstance(results[i], Article):
+                    results[i].stages.append(stage.name)  # type: ignore[union-attr]
         for r in results:
             if isinstance(r, Article):
                 r.scratch.clear()

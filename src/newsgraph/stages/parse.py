@@ -13,6 +13,7 @@ class Parse(Stage):
     name = "parse"
     requires = ("text",)
     assigns = ("doc",)
+    languages = ("en",)  # English words and models
 
     nlp: Any = None
     others: tuple[Stage, ...] = ()

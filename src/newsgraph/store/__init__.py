@@ -24,7 +24,7 @@ from ..errors import SchemaVersionError, StoreError
 from ..model import Article
 from .rows import DERIVED, rows_for
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_sql() -> str:
@@ -195,4 +195,5 @@ def document_row(article: Article, pipeline_version: str, now: datetime) -> dict
         "content_hash": article.content_hash,
         "pipeline_version": pipeline_version,
         "ingested_at": now,
+        "stages": json.dumps(article.stages),
     }
