@@ -15,7 +15,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -169,7 +169,12 @@ def published_date(value: str | None) -> str | None:
     if not value:
         return None
     m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-    return m.group(1) if m else None
+    if not m:
+        return None
+    try:  # a day that does not exist ("2016-02-30") must not fail the batch's insert
+        return date.fromisoformat(m.group(1)).isoformat()
+    except ValueError:
+        return None
 
 
 def document_row(article: Article, pipeline_version: str, now: datetime) -> dict[str, Any]:
