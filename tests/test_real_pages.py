@@ -106,9 +106,9 @@ def test_no_stored_text_column_holds_a_python_repr(ingested: tuple[Path, dict[st
 
 def _spans(node: Any, text: str, where: str, bad: list[str]) -> None:
     if isinstance(node, dict):
-        if {"start", "end", "text"} <= node.keys() and isinstance(node["start"], int):
-            if text[node["start"] : node["end"]] != node["text"]:
-                bad.append(f"{where}: {node['start']}-{node['end']} is not {node['text'][:40]!r}")
+        spanned = {"start", "end", "text"} <= node.keys() and isinstance(node["start"], int)
+        if spanned and text[node["start"] : node["end"]] != node["text"]:
+            bad.append(f"{where}: {node['start']}-{node['end']} is not {node['text'][:40]!r}")
         for key, value in node.items():
             if key in SPAN_KEYS and isinstance(value, list) and len(value) == 2 and isinstance(value[0], int):
                 if not 0 <= value[0] <= value[1] <= len(text):
