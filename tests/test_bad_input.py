@@ -202,3 +202,34 @@ def test_other_languages_can_be_skipped_on_purpose() -> None:
     p = Pipeline(settings, stages=[s for s in STAGES if s.name in {"clean", "language"}])
     german = "Die Bundesregierung hat am Dienstag in Berlin neue Gespräche angekündigt, sagte ein Sprecher. " * 4
     assert isinstance(p.run([Article(id="g", text=german)])[0], Skipped)
+
+
+class _Repeat(io.RawIOBase):
+    """``n`` bytes of one letter, produced as they are read (never held whole)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        k = min(len(buffer), self.n)
+        buffer[:k] = b"a" * k
+        self.n -= k
+        return k
+
+
+def test_warc_gzip_bomb_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.warc.gz"
+    n = 32 << 20
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        payload = io.BufferedReader(_Repeat(n))
+        writer.write_record(
+            writer.create_warc_record("https://x.example/b", "response", payload=payload, length=n, http_headers=http)
+        )
+    assert path.stat().st_size < 200_000  # 32 MB inflated from a small file
+    items = list(ingest.read([path], max_bytes=1_000_000))
+    assert len(items) == 1 and isinstance(items[0], Skipped) and items[0].code == "E104"
