@@ -29,7 +29,7 @@ class Settings:
     workers: int = 0
     batch_size: int = 32
     max_text_bytes: int = 5_000_000
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = ()  # empty: every language; else others are skipped (E106)
     min_language_chars: int = 200
     stages: tuple[str, ...] = ()
     skip_stages: tuple[str, ...] = ()

@@ -12,7 +12,9 @@
     │   ├── EncodingError               not valid in any plausible encoding (E105)
     │   ├── LanguageError               not in a supported language (E106)
     │   ├── MalformedRecordError        a JSONL line / WARC record is broken (E107)
-    │   └── UnsupportedFormatError      no reader for this kind of file (E108)
+    │   ├── UnsupportedFormatError      no reader for this kind of file (E108)
+    │   ├── InvalidFieldError           a field of the wrong type or an impossible value (E109)
+    │   └── DuplicateIdError            an id already read in this run, with other content (E110)
     ├── FetchError                      a URL could not be fetched (E200)
     │   └── BlockedURLError             refused by policy (private address, robots) (E201)
     ├── StageError                      a stage failed on one document (E300)
@@ -91,6 +93,14 @@ class MalformedRecordError(InputError):
 
 class UnsupportedFormatError(InputError):
     code = "E108"
+
+
+class InvalidFieldError(InputError):
+    code = "E109"
+
+
+class DuplicateIdError(InputError):
+    code = "E110"
 
 
 class FetchError(NewsgraphError):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import executors, ingest
 from .config import Settings
-from .errors import warning_parts
+from .errors import DuplicateIdError, warning_parts
+from .ingest.decode import warn
 from .model import Article, Skipped
 from .pipeline import Pipeline
 from .store import Store
@@ -126,7 +127,18 @@ def _ingest(
             seen: set[str] = set()
             for item in chunk:
                 if isinstance(item, Article):
-                    if stored.get(item.id) == (item.content_hash, version) or item.id in seen:
+                    before = stored.get(item.id)
+                    if before is not None and before[0] != item.content_hash:
+                        # an id stored by an earlier run, with other content: an updated
+                        # version of the document, which replaces the stored one (said)
+                        warn(
+                            item,
+                            DuplicateIdError(
+                                "replaces the stored document with this id (other content)",
+                                origin=item.origin or item.id,
+                            ),
+                        )
+                    if before == (item.content_hash, version) or item.id in seen:
                         summary.unchanged += 1
                         if progress:
                             progress(item)

@@ -240,6 +240,9 @@ class Article:
     content_hash: str = ""  # hash of the text as read, before any stage changed it
     # What went wrong but did not lose the document: "E300 places: KeyError: 'x'" (code, stage, why)
     warnings: list[str] = field(default_factory=list)
+    # The stages that ran on this document, in order. A stage that reads English only
+    # is left out for a document in another language: not run, not failed.
+    stages: list[str] = field(default_factory=list)
     # Working state shared between stages of one run; never stored or printed.
     work: Work = field(default_factory=Work, repr=False, compare=False)
 
@@ -363,6 +366,7 @@ _ARTICLE_FIELDS = {
     "tone",
     "content_hash",
     "warnings",
+    "stages",
 }
 
 

@@ -58,6 +58,24 @@ def select_stages(settings: Settings) -> list[type[Stage]]:
     return [c for c in chosen if c.name not in settings.skip_stages]
 
 
+def stage_languages(stages: Iterable[Stage]) -> dict[str, tuple[str, ...] | None]:
+    """The languages each stage runs on: its own ``languages``, narrowed by those of
+    the stages that assign what it requires (a stage that reads the English parse is
+    English-only too). None: every language."""
+    of_field: dict[str, tuple[str, ...] | None] = {}
+    out: dict[str, tuple[str, ...] | None] = {}
+    for stage in stages:
+        langs = stage.languages
+        for field in stage.requires:
+            needed = of_field.get(field)
+            if needed is not None:
+                langs = needed if langs is None else tuple(x for x in langs if x in needed)
+        out[stage.name] = langs
+        for field in stage.assigns:
+            of_field[field] = langs
+    return out
+
+
 class Pipeline:
     def __init__(self, settings: Settings, stages: Iterable[type[Stage]] | None = None) -> None:
         self.settings = settings
@@ -72,6 +90,7 @@ class Pipeline:
                     origin="stages",
                 )
             available.update(stage.assigns)
+        self.languages = stage_languages(self.stages)
         for stage in self.stages:
             if isinstance(stage, Parse):
                 stage.others = tuple(s for s in self.stages if s is not stage)
@@ -111,17 +130,20 @@ class Pipeline:
         # require it do not run on that document
         missing: dict[int, set[str]] = {}
         for stage in self.stages:
+            langs = self.languages[stage.name]
             live = []
             for i, r in enumerate(results):
                 if not isinstance(r, Article):
                     continue
+                if langs is not None and r.language not in langs:
+                    continue  # an English-only stage on another language: not run, not failed
                 if missing.get(i, set()) & set(stage.requires):
                     missing[i].update(stage.assigns)
                     log.debug("stage %s not run on %s: an earlier stage failed on it", stage.name, r.origin)
                     continue
                 live.append(i)
             if not live:
-                continue
+                continue  # other stages may still run on documents in other languages
             batch = [results[i] for i in live]
             saved = {i: _snapshot(results[i], stage.assigns) for i in live}  # type: ignore[arg-type]
             try:
@@ -148,6 +170,10 @@ class Pipeline:
                 for i in live:
                     _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]  # undo the batch's half-work
                     results[i] = self._one(stage, results[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
+            for i in live:  # the record lists the stages that ran (a degraded stage did not)
+                r = results[i]
+                if isinstance(r, Article) and not (missing.get(i, set()) & set(stage.assigns)):
+                    r.stages.append(stage.name)
         for r in results:
             if isinstance(r, Article):
                 r.work = Work()  # the working state (spaCy Docs) is never kept

@@ -9,6 +9,12 @@ name that is neither fails when the stage class is defined.
 :class:`newsgraph.pipeline.Pipeline` checks the chain when it is built, so a
 stage that runs too early fails at start-up, not mid-batch.
 
+A stage that reads only English (an English spaCy model, English word lists)
+declares ``languages = ("en",)``; the pipeline then does not run it on a
+document in another language, and the document's ``stages`` list says which
+stages ran. A stage that requires what such a stage assigns is English-only too
+(the pipeline works that out). ``languages = None``: every language.
+
 Lifecycle, per process: ``__init__(settings)`` (cheap), ``setup()`` (load
 models and tables, once), then ``process_batch`` for each batch. A stage that
 wants a spaCy component in the shared model adds it in ``configure_nlp``.
@@ -39,6 +45,7 @@ class Stage:
     name: ClassVar[str] = ""
     requires: ClassVar[tuple[str, ...]] = ()
     assigns: ClassVar[tuple[str, ...]] = ()
+    languages: ClassVar[tuple[str, ...] | None] = None  # ISO 639-1 codes it reads; None: all
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -171,6 +171,7 @@ class Dates(Stage):
     name = "dates"
     requires = ("text",)
     assigns = ("dates",)
+    languages = ("en",)  # English month and weekday names, English relative dates
 
     def process(self, article: Article) -> Article:
         try:

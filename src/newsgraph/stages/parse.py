@@ -18,6 +18,7 @@ class Parse(Stage):
     name = "parse"
     requires = ("text",)
     assigns = ("doc",)
+    languages = ("en",)  # English words and models
 
     nlp: Any = None
     others: tuple[Stage, ...] = ()

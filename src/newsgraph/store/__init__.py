@@ -283,4 +283,5 @@ def document_row(article: Article, pipeline_version: str, now: datetime) -> dict
         "content_hash": article.content_hash,
         "pipeline_version": pipeline_version,
         "ingested_at": now,
+        "stages": json.dumps(article.stages),
     }

@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS documents (
     record           JSON,      -- the full document record (RECORD.md), as analyze --json prints it
     content_hash     VARCHAR NOT NULL,
     pipeline_version VARCHAR NOT NULL,
-    ingested_at      TIMESTAMP NOT NULL
+    ingested_at      TIMESTAMP NOT NULL,
+    stages           JSON       -- the stages that ran on it (English-only ones are not run on other languages)
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS stages JSON;
 
 CREATE TABLE IF NOT EXISTS entities (
     doc_id   VARCHAR NOT NULL,
