@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, ROOT, SAMPLE
@@ -149,6 +151,11 @@ def test_ingest_with_resolved_and_unresolved_places_in_one_batch(tmp_path: Path)
         assert all(isinstance(c["place"], str) for c in record["counts"] if c["place"] is not None)
     finally:
         con.close()
+    with Store(db, read_only=True) as store:
+        exported = {path.stem: path for path in store.export_parquet(tmp_path / "parquet")}
+    schema = pq.read_schema(exported["events"])
+    assert schema.field("place").type == pa.string() and schema.field("place_lat").type == pa.float64()
+    assert pq.read_schema(exported["counts"]).field("place_geonameid").type == pa.int64()
 
 
 def test_no_python_repr_in_any_stored_text(tmp_path: Path) -> None:
