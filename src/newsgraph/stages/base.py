@@ -11,7 +11,9 @@ stage that runs too early fails at start-up, not mid-batch.
 
 Lifecycle, per process: ``__init__(settings)`` (cheap), ``setup()`` (load
 models and tables, once), then ``process_batch`` for each batch. A stage that
-wants a spaCy component in the shared model adds it in ``configure_nlp``.
+wants a spaCy component in the shared model adds it in ``configure_nlp``: the
+parse stage calls it for every registered stage, selected or not, so the Doc
+never depends on which stages run.
 """
 
 from __future__ import annotations
