@@ -284,3 +284,31 @@ def test_places_stored_as_a_dicts_text_are_repaired_on_upgrade(tmp_path: Path) -
     back = Article.from_record(stored)
     assert back.events[0].place == aleppo and back.counts[0].place == aleppo
     assert stored["events"][0]["place"] == "Aleppo" and stored["counts"][0]["place_ref"] == old
+
+
+def test_places_count_each_event_once_by_geonames_id(tmp_path: Path) -> None:
+    """An event is at a place by its GeoNames id (else its name); a place named in two roles
+    ("Syria" and "Syrian") counts its events once; a namesake elsewhere counts none."""
+    from newsgraph.model import Mention, Place
+    from newsgraph.query import Graph
+
+    text = "Syrian troops shelled Homs in Syria. Homs, Ontario, held a fair."
+    syria = Place("Syria", 163843, 35.0, 38.0, "SY", "country", [Mention(29, 34, "Syria")], role="location")
+    syrian = Place("Syria", 163843, 35.0, 38.0, "SY", "country", [Mention(0, 6, "Syrian")], role="adjective")
+    homs = Place("Homs", 169577, 34.72682, 36.72339, "SY", "city", [Mention(22, 26, "Homs")], role="location")
+    other = Place("Homs", None, None, None, "CA", None, [Mention(37, 41, "Homs")], role="location")
+    article = Article(id="p", text=text)
+    article.places = [syria, syrian, homs, other]
+    article.events = [
+        Event("ASSAULT", "190", "SYRMIL", "Syrian troops", None, None, None, "asserted", None, homs.ref(), (0, 36)),
+        Event("ASSAULT", "190", "SYRMIL", "Syrian troops", None, None, None, "asserted", None, syria.ref(), (0, 36)),
+    ]
+    db = tmp_path / "p.duckdb"
+    with Store(db) as store:
+        store.write([article], "test")
+    g = Graph(db)
+    try:
+        events = {(p.name, p.country): p.events for p in g.places()}
+    finally:
+        g.close()
+    assert events == {("Syria", "SY"): 1, ("Homs", "SY"): 1, ("Homs", "CA"): 0}
