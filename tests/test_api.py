@@ -120,6 +120,7 @@ def test_events_filters(g: Graph) -> None:
     assert consult.total == 2 and all(isinstance(e, EventRow) for e in consult)
     e = consult[0]
     assert e.evidence == "following a meeting with counterpart Barack Obama" and e.doc_source == "other.example"
+    assert (e.place, e.place_country, e.place_geonameid) == ("Hangzhou", "CN", 1808926) and e.place_lat
     assert g.events(actor="RUSGOV").total == 2 and g.events(actor="obama").total == 2
     assert g.events(code="03").total == 2  # a CAMEO prefix
     assert {x.doc_id for x in g.events(since="2016-09-06")} == {"hostile-1", "annotated-2"}
@@ -234,6 +235,7 @@ def test_http_read_endpoints(client: TestClient) -> None:
     assert client.get("/api/places", params={"country": "CN"}).json()["items"][0]["events"] == 2
     events = client.get("/api/events", params={"code": "CONSULT", "since": "2016-09"}).json()
     assert events["total"] == 2 and events["items"][0]["evidence"].startswith("following a meeting")
+    assert events["items"][0]["place"] == "Hangzhou" and events["items"][0]["place_lon"] is not None
 
 
 def test_http_errors_are_json(client: TestClient) -> None:

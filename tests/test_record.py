@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import FIXTURES, ROOT, SAMPLE
@@ -149,6 +151,11 @@ def test_ingest_with_resolved_and_unresolved_places_in_one_batch(tmp_path: Path)
         assert all(isinstance(c["place"], str) for c in record["counts"] if c["place"] is not None)
     finally:
         con.close()
+    with Store(db, read_only=True) as store:
+        exported = {path.stem: path for path in store.export_parquet(tmp_path / "parquet")}
+    schema = pq.read_schema(exported["events"])
+    assert schema.field("place").type == pa.string() and schema.field("place_lat").type == pa.float64()
+    assert pq.read_schema(exported["counts"]).field("place_geonameid").type == pa.int64()
 
 
 def test_no_python_repr_in_any_stored_text(tmp_path: Path) -> None:
@@ -277,3 +284,31 @@ def test_places_stored_as_a_dicts_text_are_repaired_on_upgrade(tmp_path: Path) -
     back = Article.from_record(stored)
     assert back.events[0].place == aleppo and back.counts[0].place == aleppo
     assert stored["events"][0]["place"] == "Aleppo" and stored["counts"][0]["place_ref"] == old
+
+
+def test_places_count_each_event_once_by_geonames_id(tmp_path: Path) -> None:
+    """An event is at a place by its GeoNames id (else its name); a place named in two roles
+    ("Syria" and "Syrian") counts its events once; a namesake elsewhere counts none."""
+    from newsgraph.model import Mention, Place
+    from newsgraph.query import Graph
+
+    text = "Syrian troops shelled Homs in Syria. Homs, Ontario, held a fair."
+    syria = Place("Syria", 163843, 35.0, 38.0, "SY", "country", [Mention(29, 34, "Syria")], role="location")
+    syrian = Place("Syria", 163843, 35.0, 38.0, "SY", "country", [Mention(0, 6, "Syrian")], role="adjective")
+    homs = Place("Homs", 169577, 34.72682, 36.72339, "SY", "city", [Mention(22, 26, "Homs")], role="location")
+    other = Place("Homs", None, None, None, "CA", None, [Mention(37, 41, "Homs")], role="location")
+    article = Article(id="p", text=text)
+    article.places = [syria, syrian, homs, other]
+    article.events = [
+        Event("ASSAULT", "190", "SYRMIL", "Syrian troops", None, None, None, "asserted", None, homs.ref(), (0, 36)),
+        Event("ASSAULT", "190", "SYRMIL", "Syrian troops", None, None, None, "asserted", None, syria.ref(), (0, 36)),
+    ]
+    db = tmp_path / "p.duckdb"
+    with Store(db) as store:
+        store.write([article], "test")
+    g = Graph(db)
+    try:
+        events = {(p.name, p.country): p.events for p in g.places()}
+    finally:
+        g.close()
+    assert events == {("Syria", "SY"): 1, ("Homs", "SY"): 1, ("Homs", "CA"): 0}

@@ -312,12 +312,25 @@ class Graph:
             params.append(role)
         return self._page(
             PlaceRow,
-            """WITH ev AS (SELECT doc_id, lower(place) AS place, count(*) AS n FROM events
-                           WHERE place IS NOT NULL GROUP BY ALL)
+            # an event is at a place by its GeoNames id when it has one, else by name; a
+            # place mentioned in two roles (location, adjective) counts its events once
+            """WITH ev AS (SELECT doc_id, place_geonameid AS gid, lower(place) AS place, count(*) AS n
+                           FROM events WHERE place IS NOT NULL GROUP BY ALL),
+                    located AS (SELECT DISTINCT p.doc_id, p.name, p.geonameid, p.lat, p.lon, p.country, p.feature
+                           FROM places p),
+                    per AS (SELECT l.name, l.geonameid, l.lat, l.lon, l.country, l.feature,
+                                   sum(ev.n) AS n
+                            FROM located l JOIN ev ON ev.doc_id = l.doc_id AND CASE
+                                WHEN ev.gid IS NOT NULL THEN l.geonameid IS NOT DISTINCT FROM ev.gid
+                                ELSE ev.place = lower(l.name) END
+                            GROUP BY ALL)
                SELECT p.name, p.geonameid, p.lat, p.lon, p.country, p.feature,
                       sum(p.mentions)::BIGINT AS mentions, count(DISTINCT p.doc_id)::BIGINT AS documents,
-                      coalesce(sum(ev.n), 0)::BIGINT AS events
-               FROM places p LEFT JOIN ev ON ev.doc_id = p.doc_id AND ev.place = lower(p.name)""",
+                      coalesce(any_value(per.n), 0)::BIGINT AS events
+               FROM places p LEFT JOIN per ON per.name = p.name
+                    AND per.geonameid IS NOT DISTINCT FROM p.geonameid AND per.lat IS NOT DISTINCT FROM p.lat
+                    AND per.lon IS NOT DISTINCT FROM p.lon AND per.country IS NOT DISTINCT FROM p.country
+                    AND per.feature IS NOT DISTINCT FROM p.feature""",
             where,
             params,
             "documents DESC, mentions DESC, p.name",

@@ -17,7 +17,9 @@ stages ran. A stage that requires what such a stage assigns is English-only too
 
 Lifecycle, per process: ``__init__(settings)`` (cheap), ``setup()`` (load
 models and tables, once), then ``process_batch`` for each batch. A stage that
-wants a spaCy component in the shared model adds it in ``configure_nlp``.
+wants a spaCy component in the shared model adds it in ``configure_nlp``: the
+parse stage calls it for every registered stage, selected or not, so the Doc
+never depends on which stages run.
 """
 
 from __future__ import annotations

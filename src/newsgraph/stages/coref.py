@@ -122,7 +122,7 @@ class _Mention:
 
 class Coref(Stage):
     name = "coref"
-    requires = ("doc", "entities")
+    requires = ("doc", "entities", "entity_of_span")
     assigns = ("coref", "coref_people")
 
     def process(self, article: Article) -> Article:

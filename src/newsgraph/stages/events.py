@@ -66,7 +66,7 @@ def token_names(article: Article, doc: Any) -> dict[int, str]:
 
 class Events(Stage):
     name = "events"
-    requires = ("doc", "entities", "dates")
+    requires = ("doc", "entities", "entity_of_span", "dates")
     assigns = ("events",)
 
     extractor: Extractor | None = None

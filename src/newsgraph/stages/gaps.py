@@ -179,7 +179,7 @@ def _loose_punctuation(text: str, doc: Any) -> list[tuple[int, str, Any]]:
 class Gaps(Stage):
     name = "gaps"
     requires = ("doc", "entities")
-    assigns = ("gaps",)
+    assigns = ("gaps", "gap_salience")
 
     def process(self, article: Article) -> Article:
         doc = article.doc

@@ -54,7 +54,7 @@ def cues() -> dict[str, frozenset[str]]:
 
 class Quotes(Stage):
     name = "quotes"
-    requires = ("doc", "entities", "coref")
+    requires = ("doc", "entities", "entity_of_span", "coref", "coref_people")
     assigns = ("quotes",)
 
     def process(self, article: Article) -> Article:
