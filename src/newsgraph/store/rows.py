@@ -70,6 +70,21 @@ def place_rows(a: Article) -> dict[str, Rows]:
     return {"places": places, "place_mentions": mentions}
 
 
+def place_columns(place: Any) -> dict[str, Any]:
+    """``place`` (the name) and the typed place columns, from a name, a PlaceRef or a dict."""
+    if place is None or isinstance(place, str):
+        return {"place": place}
+    get = place.get if isinstance(place, dict) else lambda key: getattr(place, key, None)
+    return {
+        "place": get("name"),
+        "place_geonameid": get("geonameid"),
+        "place_lat": get("lat"),
+        "place_lon": get("lon"),
+        "place_country": get("country"),
+        "place_feature": get("feature"),
+    }
+
+
 def event_rows(a: Article) -> dict[str, Rows]:
     events = [
         {
@@ -84,7 +99,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "mode": e.mode,
             "factuality": e.factuality,
             "date": e.date,
-            "place": e.place,
+            **place_columns(e.place),
             "goldstein": e.goldstein,
             "quad_class": e.quad_class,
             "reported_by": e.reported_by,
@@ -101,7 +116,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "number": c.number,
             "qualifier": c.qualifier,
             "object": c.object,
-            "place": c.place,
+            **place_columns(c.place),
             "start": c.evidence[0],
             "end": c.evidence[1],
         }

@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 2
+-- schema_version: 3
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -135,3 +135,15 @@ CREATE TABLE IF NOT EXISTS event_actors (
     start  INTEGER,
     "end"  INTEGER
 );
+
+-- typed places of events and counts (the "record" contract: place stays the name)
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_geonameid BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_lat DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_lon DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_country VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_feature VARCHAR;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_geonameid BIGINT;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_lat DOUBLE;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_lon DOUBLE;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_country VARCHAR;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_feature VARCHAR;
