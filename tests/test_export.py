@@ -138,7 +138,8 @@ def test_event_and_mention_rows_match_the_store(db: str, tmp_path: Path) -> None
     rows = _store_rows(
         db,
         """SELECT e.doc_id, e.event, e.cameo, e.source, e.source_name, e.target, e.goldstein, e.quad_class,
-                  e.start, d.url, d.origin, d.tone, length(d.text) AS doclen, d.ingested_at
+                  e.start, e.place_lat, e.place_lon, d.url, d.origin, d.tone, length(d.text) AS doclen,
+                  d.ingested_at
            FROM events e JOIN documents d ON d.id = e.doc_id""",
     )
     for r in rows:
@@ -153,6 +154,9 @@ def test_event_and_mention_rows_match_the_store(db: str, tmp_path: Path) -> None
             assert ev["GoldsteinScale"] == pytest.approx(r["goldstein"])
         if r["quad_class"] is not None:
             assert ev["QuadClass"] == r["quad_class"]
+        if r["place_lat"] is not None:
+            assert ev["ActionGeo_Lat"] == pytest.approx(r["place_lat"])
+            assert ev["ActionGeo_Long"] == pytest.approx(r["place_lon"])
         assert ev["SOURCEURL"] == (r["url"] or r["origin"] or r["doc_id"])
         assert ev["DATEADDED"] == int(r["ingested_at"].strftime("%Y%m%d%H%M%S"))
         assert mn["ActionCharOffset"] == r["start"] and mn["MentionDocLen"] == r["doclen"]
@@ -345,6 +349,37 @@ def test_cli_export_json(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert out["format"] == "gdelt" and len(out["files"]) == 3 and out["events"] > 0
     with pytest.raises(SystemExit):
         main(["export", str(tmp_path), "--format", "nope", "--db", db])
+
+
+def test_typed_place_columns_are_stored(tmp_path: Path) -> None:
+    """A batch whose first event has a place name only and a later one a typed place keeps both."""
+    from newsgraph.model import Event
+
+    art = Article(id="p", text="Putin met Obama in Hangzhou. Russia backs Syria.")
+    art.events = [
+        Event("CONSULT", "040", "RUSGOV", "Putin", "USAGOV", "Obama", None, "asserted", None, "Hangzhou", (0, 28)),
+        Event("SUPPORT", "051", "RUS", "Russia", "SYR", "Syria", None, "asserted", None, "Syria", (29, 47)),
+    ]
+    art.events[1].place = {
+        "name": "Syria",
+        "geonameid": 163843,
+        "lat": 35.0,
+        "lon": 38.0,
+        "country": "SY",
+        "feature": "country",
+    }  # type: ignore[assignment]
+    db = str(tmp_path / "p.duckdb")
+    with Store(db) as store:
+        store.write([art], "v")
+        rows = store.con.execute(
+            "SELECT place, place_geonameid, place_country, place_feature FROM events ORDER BY event"
+        ).fetchall()
+    assert rows == [("Hangzhou", None, None, None), ("Syria", 163843, "SY", "country")]
+    out = tmp_path / "out"
+    _export(db, out, "gdelt")
+    events = _read_all(out, "events").set_index("EventCode")
+    assert events.loc["051", "ActionGeo_CountryCode"] == "SY" and events.loc["051", "ActionGeo_Type"] == 1
+    assert events.loc["040", "ActionGeo_FullName"] == "Hangzhou" and pd.isna(events.loc["040", "ActionGeo_Type"])
 
 
 # -- conversions -----------------------------------------------------------------------

@@ -70,10 +70,14 @@ def place_rows(a: Article) -> dict[str, Rows]:
     return {"places": places, "place_mentions": mentions}
 
 
+PLACE_TYPED = ("place_geonameid", "place_lat", "place_lon", "place_country", "place_feature")
+
+
 def place_columns(place: Any) -> dict[str, Any]:
-    """``place`` (the name) and the typed place columns, from a name, a PlaceRef or a dict."""
+    """``place`` (the name) and the typed place columns, from a name, a PlaceRef or a dict.
+    Every key is always there: a batch's Arrow table takes its columns from the first row."""
     if place is None or isinstance(place, str):
-        return {"place": place}
+        return {"place": place, **dict.fromkeys(PLACE_TYPED)}
     get = place.get if isinstance(place, dict) else lambda key: getattr(place, key, None)
     return {
         "place": get("name"),
