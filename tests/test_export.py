@@ -292,16 +292,28 @@ def test_polecat_records(db: str, tmp_path: Path) -> None:
     n_events = _store_rows(db, "SELECT count(*) AS n FROM events")[0]["n"]
     assert len(records) == n_events == result.events
     texts = {r["id"]: r["text"] for r in _store_rows(db, "SELECT id, text FROM documents")}
-    for rec in records:
-        for key in ("event_id", "event_date", "event_type", "event_mode", "contexts", "actor_name", "actor_country"):
+    for rec in records:  # NGEC's (POLECAT's coder's) record keys
+        for key in ("id", "event_type", "event_mode", "contexts", "date", "pub_date", "story_id", "event_text"):
             assert key in rec
-        assert rec["event_text"] == texts[rec["story_id"]][rec["evidence"][0] : rec["evidence"][1]]
+        assert set(rec["attributes"]) == {"ACTOR", "RECIP", "LOC"} and "geo" in rec["event_geolocation"]
+        text = texts[rec["story_id"]]
+        assert rec["event_text"] == text[rec["evidence"][0] : rec["evidence"][1]]
+        for actor in rec["attributes"]["ACTOR"] + rec["attributes"]["RECIP"]:
+            if actor["start_char"] is not None:
+                assert actor["text"] == text[actor["start_char"] : actor["end_char"]]
+            if actor["qa_start_char"] is not None:
+                assert rec["event_text"][actor["qa_start_char"] : actor["qa_end_char"]] == actor["text"]
     consult = [
         r
         for r in records
-        if r["event_type"] == "CONSULT" and r["actor_country"] == "RUS" and r["recipient_country"] == "USA"
+        if r["event_type"] == "CONSULT"
+        and [a["country"] for a in r["attributes"]["ACTOR"]] == ["RUS"]
+        and [a["country"] for a in r["attributes"]["RECIP"]] == ["USA"]
     ]
-    assert consult and consult[0]["event_date"] == "2016-09-05" and consult[0]["url"] == CONSULT_URL
+    assert consult and consult[0]["date_resolved"] == "2016-09-05" and consult[0]["url"] == CONSULT_URL
+    assert "Vladimir Putin" in consult[0]["story_people"]
+    geo = consult[0]["event_geolocation"]["geo"]
+    assert geo is None or (geo["country_code3"] is None or len(geo["country_code3"]) == 3)
     df = pd.read_json(tmp_path / "polecat.jsonl", lines=True)
     assert len(df) == n_events
 

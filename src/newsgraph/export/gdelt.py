@@ -182,6 +182,8 @@ def _merged_report(m: dict[str, Any], first: Report) -> Report:
         end=first.end,
         source_start=first.source_start,
         target_start=first.target_start,
+        source_end=first.source_end,
+        target_end=first.target_end,
         source_place=first.source_place,
         target_place=first.target_place,
     )

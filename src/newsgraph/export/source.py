@@ -60,6 +60,8 @@ class Report:
     end: int
     source_start: int | None = None
     target_start: int | None = None
+    source_end: int | None = None
+    target_end: int | None = None
     source_place: PlaceInfo | None = None  # a place mention the actor was read from ("Moscow" for RUS)
     target_place: PlaceInfo | None = None
 
@@ -134,8 +136,9 @@ class StoreReader:
             r = {k: v for k, v in r.items() if not k.startswith("place")}
             report = Report(**r, place=place)
             for role in ("source", "target"):
-                start, where = actors.get((report.doc_id, report.event, role), (None, None))
+                start, end, where = actors.get((report.doc_id, report.event, role), (None, None, None))
                 setattr(report, f"{role}_start", start)
+                setattr(report, f"{role}_end", end)
                 setattr(report, f"{role}_place", where)
             out.append(report)
         return out
@@ -153,11 +156,11 @@ class StoreReader:
                 out[key] = PlaceInfo(r["name"], r["geonameid"], r["lat"], r["lon"], r["country"], r["feature"])
         return out
 
-    def actor_places(self) -> dict[tuple[str, int, str], tuple[int | None, PlaceInfo | None]]:
-        """(doc, event, role) -> the actor's character offset and the place mention it was read from."""
-        out: dict[tuple[str, int, str], tuple[int | None, PlaceInfo | None]] = {}
+    def actor_places(self) -> dict[tuple[str, int, str], tuple[int | None, int | None, PlaceInfo | None]]:
+        """(doc, event, role) -> the actor's span and the place mention it was read from."""
+        out: dict[tuple[str, int, str], tuple[int | None, int | None, PlaceInfo | None]] = {}
         for r in self.rows(
-            """SELECT a.doc_id, a.event, a.role, a.start,
+            """SELECT a.doc_id, a.event, a.role, a.start, a."end",
                       p.name, p.geonameid, p.lat, p.lon, p.country, p.feature
                FROM event_actors a JOIN _export_ids x ON x.id = a.doc_id
                LEFT JOIN place_mentions m ON m.doc_id = a.doc_id AND a.start IS NOT NULL
@@ -173,7 +176,7 @@ class StoreReader:
                 if r["name"]
                 else None
             )
-            out[key] = (r["start"], place)
+            out[key] = (r["start"], r["end"], place)
         return out
 
     def merged(self) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str]]:
