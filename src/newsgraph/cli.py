@@ -353,17 +353,30 @@ def cmd_events(args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export every table of the store to Parquet files in a folder."""
-    from .store import Store
+    """Export the store: GDELT 2.0 files, POLECAT records, Parquet tables or JSON Lines records."""
+    from .export import export
+    from .query import Graph
 
     settings = settings_from(args)
-    with Store(settings.db, read_only=True) as store:
-        written = store.export_parquet(args.folder)
+    with Graph(settings.db) as g:
+        result = export(
+            g,
+            args.folder,
+            args.format,
+            single=args.single,
+            since=args.since,
+            until=args.until,
+            incremental=args.incremental,
+            header=args.header,
+        )
     if args.json:
-        emit({"files": [str(p) for p in written]})
+        emit(result.to_dict())
     else:
-        for p in written:
+        for p in result.files:
             sys.stdout.write(f"{p}\n")
+        counts = f", {result.events} events" if result.format in ("gdelt", "polecat") else ""
+        skipped = f" ({result.unchanged} unchanged since the last export)" if args.incremental else ""
+        warn(f"{result.documents} documents{counts} exported as {result.format}{skipped}")
     return 0
 
 
@@ -454,6 +467,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=100)
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
+    p.add_argument(
+        "--format", choices=("gdelt", "polecat", "parquet", "jsonl"), default="parquet", help="default parquet"
+    )
+    p.add_argument("--single", action="store_true", help="gdelt: one file per table instead of one per day")
+    p.add_argument("--header", action="store_true", help="gdelt: a first line of column names (GDELT has none)")
+    p.add_argument("--since", help="only documents published on or after this ISO date")
+    p.add_argument("--until", help="only documents published on or before this ISO date")
+    p.add_argument(
+        "--incremental", action="store_true", help="only documents stored or changed since the last export here"
+    )
     p = sub.add_parser("serve", parents=[common], help=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
