@@ -169,6 +169,9 @@ def test_stdin_reads_gzip_and_html(monkeypatch: pytest.MonkeyPatch) -> None:
     rows = b"".join(json.dumps({"id": f"g{i}", "text": f"{TEXT} {i}"}).encode() + b"\n" for i in range(3))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(gzip.compress(rows))))
     assert [i.id for i in ingest.read(["-"])] == ["g0", "g1", "g2"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(_page("Tram line approved"))))
+    (page,) = list(ingest.read(["-"]))
+    assert isinstance(page, Article) and "tram network" in page.text
 
 
 def _warc(*pages: tuple[str, bytes]) -> bytes:

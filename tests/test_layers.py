@@ -6,14 +6,22 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "newsgraph"
 
 # Leaf modules: shared helpers that import nothing of newsgraph except other leaves.
 LEAVES = {"errors", "textrules", "langid", "textutil", "quotemarks"}
 # (importer prefix, forbidden prefixes)
+_ABOVE_STAGES = ("store", "query", "api", "cli", "executors", "jobs", "pipeline")
 FORBIDDEN = [
-    ("ingest", ("stages", "store", "query", "api", "cli", "executors", "jobs", "pipeline")),
-    ("stages", ("ingest", "store", "query", "api", "cli", "executors", "jobs", "pipeline")),
+    ("ingest", ("stages", *_ABOVE_STAGES)),
+    ("stages", ("ingest", *_ABOVE_STAGES)),
+    # the helpers stages use (gazetteer and geocoding, event and actor coding) sit below them
+    ("geo", ("stages", "ingest", *_ABOVE_STAGES)),
+    ("coding", ("stages", "ingest", *_ABOVE_STAGES)),
+    ("model", ("stages", "ingest", *_ABOVE_STAGES)),
+    ("config", ("stages", "ingest", *_ABOVE_STAGES)),
 ]
 
 
@@ -80,3 +88,21 @@ def test_leaf_modules_import_only_leaves() -> None:
     g = graph()
     bad = [f"{leaf} imports {imp}" for leaf in LEAVES for imp in g[leaf] if imp not in LEAVES]
     assert bad == []
+
+
+def test_no_cycle_between_parts_of_the_package() -> None:
+    """Between subpackages and top-level modules (ingest, stages, store, model ...), imports form no cycle."""
+    from graphlib import CycleError, TopologicalSorter
+
+    def part(module: str) -> str:
+        return module.split(".")[0] or "newsgraph"
+
+    edges: dict[str, set[str]] = {}
+    for mod, imps in graph().items():
+        for imp in imps:
+            if part(mod) != part(imp):
+                edges.setdefault(part(mod), set()).add(part(imp))
+    try:
+        tuple(TopologicalSorter(edges).static_order())
+    except CycleError as exc:
+        pytest.fail(f"import cycle: {' -> '.join(exc.args[1])}")

@@ -122,6 +122,7 @@ class Pipeline:
         self.setup()
         results: list[Result] = list(articles)
         for i, article in enumerate(articles):
+            article.stages = []  # what runs now (a record read back may list an earlier run's)
             try:
                 self._check(article)
             except InputError as exc:

@@ -32,7 +32,7 @@ from .htmlmeta import iso_datetime
 
 KNOWN = {"id", "url", "title", "published", "date", "text", "html", "source"}
 LINE_FACTOR = 8  # a line may hold max_bytes * 4 of HTML, JSON-escaped
-GIVE_UP = 16  # a single line this many times over the cap: stop reading the file (a bomb)
+GIVE_UP = 4  # a single line this many times over the cap: stop reading the file (a bomb)
 
 
 def capped_lines(fh: IO[bytes], limit: int, origin: str) -> Iterator[bytes | int]:

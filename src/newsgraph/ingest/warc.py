@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from ..errors import InputError, MalformedRecordError, UnreadableError
 from ..model import Article, Skipped
-from .decode import decode
+from .decode import decode, warn
 
 WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -46,7 +46,9 @@ def _charset(content_type: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def payload_text(payload: bytes, content_type: str | None, origin: str, max_bytes: int) -> str:
+def payload_text(
+    payload: bytes, content_type: str | None, origin: str, max_bytes: int, notes: list[InputError] | None = None
+) -> str:
     """Decode an HTTP body: the declared charset when it works, else :func:`decode`'s rules."""
     charset = _charset(content_type)
     if charset:
@@ -54,7 +56,7 @@ def payload_text(payload: bytes, content_type: str | None, origin: str, max_byte
             return payload.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode(payload, origin, max_bytes)
+    return decode(payload, origin, max_bytes, notes)
 
 
 def _resync(fh: IO[bytes], start: int, magic: bytes) -> int | None:
@@ -130,12 +132,15 @@ def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> A
         return damaged
     if not payload.strip():
         return None
-    html = payload_text(payload, content_type, where, max_bytes * 4)
+    notes: list[InputError] = []
+    html = payload_text(payload, content_type, where, max_bytes * 4, notes)
     if "<" not in html[:2000]:
         return None
     doc_id = capture_id(uri, payload)
     captured_iso = _iso_capture(captured)
     article = from_html(html, where, doc_id=doc_id, url=uri, extra={"captured": captured_iso, "archive": origin})
+    for note in notes:
+        warn(article, note)
     if article.url is None:
         article.url = uri
     if not article.published and captured_iso:
