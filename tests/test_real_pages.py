@@ -35,7 +35,6 @@ PAGES = SHARED_PAGES if SHARED_PAGES.exists() else FIXTURE_PAGES
 
 # A Python repr of a dict, list of dicts or tuple where text was meant: "{'name': 'Atlanta', ..."
 REPR = re.compile(r"""(?:^|[\[(,:]\s*)\{'[^']*':\s|^\(['"\d]|^\[\{'|^\['""")
-KNOWN_PLACE_DICT_BUG = "Expected bytes, got a 'dict' object"
 SPAN_KEYS = ("evidence", "trigger", "source_span", "target_span", "speaker_span", "cue", "content")
 
 
@@ -49,9 +48,6 @@ def cli(*args: str, env: dict[str, str] | None = None, **kw: Any) -> subprocess.
 
 def succeeded(run: subprocess.CompletedProcess[str]) -> dict[str, Any]:
     """The JSON summary of an ingest that exited 0."""
-    if run.returncode != 0 and KNOWN_PLACE_DICT_BUG in run.stderr:  # pragma: no cover
-        # TODO(lead): delete once the typed PlaceRef (issue 10, "record" branch) is merged
-        pytest.xfail("issue 10 seen item 1: events/counts place stored as a dict (pyarrow), fixed on the record branch")
     assert run.returncode == 0, run.stderr[-3000:]
     summary: dict[str, Any] = json.loads(run.stdout)
     return summary
