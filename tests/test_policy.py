@@ -268,3 +268,27 @@ def test_a_failed_worker_batch_is_logged_and_only_its_documents_skipped(caplog: 
         ("x.bin", "E102"),
     ]
     assert any("batch of 2 documents failed" in r.getMessage() for r in caplog.records)
+
+
+def test_cli_ingest_with_an_impossible_date_stores_every_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from newsgraph.cli import main
+
+    monkeypatch.setenv("NEWSGRAPH_STAGES", "clean,dates")
+    lines = [
+        {"id": "a", "text": "Talks began on 5 September 2016 in Hangzhou.", "published": "2016-09-05"},
+        {"id": "b", "text": "Talks went on for a second day.", "published": "2016-02-30"},
+        {"id": "c", "text": "Talks ended without a deal.", "published": "9999-99-99"},
+    ]
+    src = tmp_path / "batch.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["ingest", str(src), "--db", db, "--workers", "1", "--on-error", "degrade", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["stored"] == 3 and out["skipped"] == 0 and out["counts"]["documents"] == 3
+    assert main(["ingest", str(src), "--db", db, "--workers", "1", "--on-error", "degrade", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert again["stored"] == 0 and again["unchanged"] == 3
