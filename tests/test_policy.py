@@ -292,3 +292,13 @@ def test_cli_ingest_with_an_impossible_date_stores_every_document(
     assert main(["ingest", str(src), "--db", db, "--workers", "1", "--on-error", "degrade", "--json"]) == 0
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert again["stored"] == 0 and again["unchanged"] == 3
+
+
+def test_a_worker_that_cannot_start_reports_its_own_error(tmp_path: Path) -> None:
+    from newsgraph.errors import ConfigError
+
+    src = tmp_path / "a.txt"
+    src.write_text("A short text about talks in Hangzhou.", encoding="utf-8")
+    settings = config.load(workers=2, spacy_model="no_such_spacy_model", stages=["clean", "parse"])
+    with pytest.raises(ConfigError, match="no_such_spacy_model"):
+        list(jobs.analyze([src], settings))
