@@ -64,6 +64,7 @@ def test_sql_value_bombs_are_stopped_at_once(client: TestClient) -> None:
         "SELECT length(repeat('x', 2000000000)) AS n",
         "SELECT length(lpad('x', 2000000000, 'y')) AS n",
         "SELECT length(system.main.repeat('x', 2000000000)) AS n",
+        "SELECT length(printf('%2000000000d', 1)) AS n",
     ):
         started = time.monotonic()
         r = client.post("/api/sql", json={"sql": sql})
@@ -163,3 +164,56 @@ def test_sql_guards_hold_in_the_python_api(tmp_path: Path) -> None:
             g.sql("SELECT database_name, path FROM duckdb_databases()")
         with pytest.raises(QueryError, match="repeat"):
             g.sql("SELECT repeat('x', 2000000000)")
+
+
+# -- what held before, kept tested ------------------------------------------------------------
+def test_static_files_do_not_escape_their_folder(client: TestClient) -> None:
+    for path in (
+        "/static/../api.py",
+        "/static/..%2fapi.py",
+        "/static/%2e%2e/%2e%2e/pyproject.toml",
+        "/static//etc/passwd",
+    ):
+        r = client.get(path)
+        assert r.status_code in (400, 404), path
+        assert "def create_app" not in r.text and "root:" not in r.text
+
+
+def test_no_cors_and_a_constant_time_token_check(tmp_path: Path) -> None:
+    import inspect
+
+    from newsgraph import api
+
+    with TestClient(create_app(tmp_path / "cors.duckdb", token=TOKEN), base_url=BASE) as c:
+        r = c.get("/api/stats", headers={"Origin": "https://evil.example"})
+        assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
+        pre = c.options("/api/sql", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in pre.headers
+        same_length = "x" * len(TOKEN)
+        body = {"documents": [{"text": "A text."}]}
+        assert (
+            c.post("/api/documents", json=body, headers={"Authorization": f"Bearer {same_length}"}).status_code == 401
+        )
+    assert "hmac.compare_digest" in inspect.getsource(api.authorized)
+
+
+def test_serve_binds_localhost_by_default() -> None:
+    from newsgraph.cli import build_parser
+
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
+
+
+def test_a_second_writer_gets_a_clear_lock_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "locked.duckdb"
+    code = (
+        "import sys\nfrom newsgraph.store import Store\nfrom newsgraph.errors import StoreError\n"
+        f"try:\n    Store({str(path)!r})\nexcept StoreError as exc:\n    print(exc.code, exc.message)\n    sys.exit(3)\n"
+    )
+    with Store(path):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.startswith("E400 cannot open database") and "lock" in done.stdout.lower()

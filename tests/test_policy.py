@@ -268,3 +268,37 @@ def test_a_failed_worker_batch_is_logged_and_only_its_documents_skipped(caplog: 
         ("x.bin", "E102"),
     ]
     assert any("batch of 2 documents failed" in r.getMessage() for r in caplog.records)
+
+
+def test_cli_ingest_with_an_impossible_date_stores_every_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from newsgraph.cli import main
+
+    monkeypatch.setenv("NEWSGRAPH_STAGES", "clean,dates")
+    lines = [
+        {"id": "a", "text": "Talks began on 5 September 2016 in Hangzhou.", "published": "2016-09-05"},
+        {"id": "b", "text": "Talks went on for a second day.", "published": "2016-02-30"},
+        {"id": "c", "text": "Talks ended without a deal.", "published": "9999-99-99"},
+    ]
+    src = tmp_path / "batch.jsonl"
+    src.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["ingest", str(src), "--db", db, "--workers", "1", "--on-error", "degrade", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert out["stored"] == 3 and out["skipped"] == 0 and out["counts"]["documents"] == 3
+    assert main(["ingest", str(src), "--db", db, "--workers", "1", "--on-error", "degrade", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert again["stored"] == 0 and again["unchanged"] == 3
+
+
+def test_a_worker_that_cannot_start_reports_its_own_error(tmp_path: Path) -> None:
+    from newsgraph.errors import ConfigError
+
+    src = tmp_path / "a.txt"
+    src.write_text("A short text about talks in Hangzhou.", encoding="utf-8")
+    settings = config.load(workers=2, spacy_model="no_such_spacy_model", stages=["clean", "parse"])
+    with pytest.raises(ConfigError, match="no_such_spacy_model"):
+        list(jobs.analyze([src], settings))

@@ -155,6 +155,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     warn(
         f"{summary.stored} stored, {summary.unchanged} already stored, {len(summary.skipped)} skipped"
         + (f" ({', '.join(f'{n} {c}' for c, n in sorted(summary.reasons.items()))})" if summary.skipped else "")
+        + (f", {summary.degraded} stored with warnings (see ingest --json)" if summary.degraded else "")
     )
     return exit_status(summary.processed + summary.unchanged, len(summary.skipped), settings.strict)
 

@@ -131,54 +131,66 @@ class Pipeline:
         # require it do not run on that document
         missing: dict[int, set[str]] = {}
         for stage in self.stages:
-            langs = self.languages[stage.name]
-            live = []
-            for i, r in enumerate(results):
-                if not isinstance(r, Article):
-                    continue
-                if langs is not None and r.language not in langs:
-                    continue  # an English-only stage on another language: not run, not failed
-                if missing.get(i, set()) & set(stage.requires):
-                    missing[i].update(stage.assigns)
-                    log.debug("stage %s not run on %s: an earlier stage failed on it", stage.name, r.origin)
-                    continue
-                live.append(i)
-            if not live:
-                continue  # other stages may still run on documents in other languages
-            batch = [results[i] for i in live]
-            saved = {i: _snapshot(results[i], stage.assigns) for i in live}  # type: ignore[arg-type]
-            try:
-                started = time.monotonic()
-                with time_limit(self.settings.max_stage_seconds, f"stage {stage.name} on a batch"):
-                    done = stage.process_batch(batch)  # type: ignore[arg-type]
-                log.debug("stage %s: %d documents in %.2f s", stage.name, len(batch), time.monotonic() - started)
-                for i, article in zip(live, done, strict=True):
-                    results[i] = article
-            except Exception as exc:
-                if len(live) == 1:  # nothing to tell apart: the one document failed (never run it twice)
-                    i = live[0]
-                    _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]
-                    results[i] = self._failed(stage, results[i], exc, saved[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
-                    continue
-                level = logging.INFO if isinstance(exc, InputError) else logging.WARNING
-                log.log(
-                    level,
-                    "stage %s failed on a batch of %d documents (%s); running them one at a time",
-                    stage.name,
-                    len(live),
-                    _describe(exc),
-                )
-                for i in live:
-                    _restore(results[i], saved[i], stage.assigns)  # type: ignore[arg-type]  # undo the batch's half-work
-                    results[i] = self._one(stage, results[i], missing.setdefault(i, set()))  # type: ignore[arg-type]
-            for i in live:  # the record lists the stages that ran (a degraded stage did not)
-                r = results[i]
-                if isinstance(r, Article) and not (missing.get(i, set()) & set(stage.assigns)):
-                    r.stages.append(stage.name)
+            self._run_stage(stage, results, missing)
         for r in results:
             if isinstance(r, Article):
                 r.work = Work()  # the working state (spaCy Docs) is never kept
         return results
+
+    def _run_stage(self, stage: Stage, results: list[Result], missing: dict[int, set[str]]) -> None:
+        """Run one stage over the batch's live documents, in place; on failure, one at a time."""
+        langs = self.languages[stage.name]
+        live: list[tuple[int, Article]] = []
+        for i, r in enumerate(results):
+            if not isinstance(r, Article):
+                continue
+            if langs is not None and r.language not in langs:
+                continue  # an English-only stage on another language: not run, not failed
+            if missing.get(i, set()) & set(stage.requires):
+                missing[i].update(stage.assigns)
+                log.debug("stage %s not run on %s: an earlier stage failed on it", stage.name, r.origin)
+                continue
+            live.append((i, r))
+        if not live:
+            return
+        batch = [a for _, a in live]
+        saved = [_snapshot(a, stage.assigns) for a in batch]
+        try:
+            started = time.monotonic()
+            with time_limit(self.settings.max_stage_seconds, f"stage {stage.name} on a batch"):
+                done = stage.process_batch(batch)
+            log.debug("stage %s: %d documents in %.2f s", stage.name, len(batch), time.monotonic() - started)
+            for (i, _), article in zip(live, done, strict=True):
+                results[i] = article
+            self._ran(stage, results, live, missing)
+            return
+        except Exception as exc:
+            if len(live) == 1:  # nothing to tell apart: the one document failed (never run it twice)
+                i, article = live[0]
+                results[i] = self._failed(stage, article, exc, saved[0], missing.setdefault(i, set()))
+                self._ran(stage, results, live, missing)
+                return
+            log.log(
+                logging.INFO if isinstance(exc, InputError) else logging.WARNING,
+                "stage %s failed on a batch of %d documents (%s); running them one at a time",
+                stage.name,
+                len(live),
+                _describe(exc),
+            )
+        for (i, article), snap in zip(live, saved, strict=True):
+            _restore(article, snap, stage.assigns)  # undo the batch's half-work
+            results[i] = self._one(stage, article, missing.setdefault(i, set()))
+        self._ran(stage, results, live, missing)
+
+    @staticmethod
+    def _ran(
+        stage: Stage, results: list[Result], live: list[tuple[int, Article]], missing: dict[int, set[str]]
+    ) -> None:
+        """The record lists the stages that ran on it (a degraded stage did not)."""
+        for i, _ in live:
+            r = results[i]
+            if isinstance(r, Article) and not (missing.get(i, set()) & set(stage.assigns)):
+                r.stages.append(stage.name)
 
     def _one(self, stage: Stage, article: Article, missing: set[str]) -> Result:
         """Run ``stage`` on one document; a failure skips it or, with ``on_error = "degrade"``,
@@ -194,6 +206,7 @@ class Pipeline:
         self, stage: Stage, article: Article, exc: Exception, saved: dict[str, Any], missing: set[str]
     ) -> Result:
         if isinstance(exc, InputError):  # a decision about the input (language, size): never degraded
+            _restore(article, saved, stage.assigns)
             return self._skipped(article, exc, stage.name)
         err = (
             exc

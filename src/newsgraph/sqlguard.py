@@ -9,7 +9,9 @@
   build a value as large as a number they are given (``repeat``, ``lpad``, ``rpad``)
   are shadowed, on the cursor that runs user SQL, by macros that refuse a size over
   :data:`MAX_VALUE` before anything is built; calling the originals through the
-  ``system`` catalog is refused.
+  ``system`` catalog is refused, and so are ``printf`` and ``format``, whose width
+  (``'%2000000000d'``) does the same. Lists (``range(2000000000)``) are counted
+  by DuckDB's memory limit, which the server sets.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from typing import Any
 
 from .errors import QueryError
 
-MAX_VALUE = 10_000_000  # characters (or list elements) one function call may build
+MAX_VALUE = 1_000_000  # characters (or list elements) one function call may build
 _REFUSED = re.compile(
-    r"\b(duckdb_\w+|pragma_\w+|current_setting|getenv|which_secret|system\s*\.|temp\s*\.)",
+    r"\b(duckdb_\w+|pragma_\w+|current_setting|getenv|which_secret|system(?=\s*\.)|temp(?=\s*\.)"
+    r"|(?:printf|format)(?=\s*\())",
     re.IGNORECASE,
 )
 _MACROS = (
@@ -39,7 +42,7 @@ def check(statement: str) -> None:
     """Refuse SQL that reads the server's settings or files list, or bypasses the guards."""
     found = _REFUSED.search(statement)
     if found:
-        raise QueryError(f"{found.group(1).rstrip('. ')!r} is not available here")
+        raise QueryError(f"{found.group(1)!r} is not available here")
 
 
 def guard(cursor: Any) -> Any:

@@ -13,24 +13,33 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
 
 from ..config import Settings
+from ..errors import ConfigError, NewsgraphError
 from ..model import Article, Skipped
 from . import Item, batched, failed_batch, run_inline
 
 _PIPELINE = None
+_INIT_ERROR: NewsgraphError | None = None
 
 
 def _init(settings: Settings) -> None:
-    global _PIPELINE
+    global _PIPELINE, _INIT_ERROR
     # one core per worker: BLAS threads would fight the other workers
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
     from ..pipeline import Pipeline
 
-    _PIPELINE = Pipeline(settings)
-    _PIPELINE.setup()
+    try:
+        _PIPELINE = Pipeline(settings)
+        _PIPELINE.setup()
+    except NewsgraphError as exc:
+        # kept for the first batch to raise: an initializer that raises only breaks the pool,
+        # while this comes back to the parent as itself (a ConfigError E010, not BrokenProcessPool)
+        _INIT_ERROR = exc
 
 
 def _work(batch: list[Article]) -> list[Article | Skipped]:
+    if _INIT_ERROR is not None:
+        raise _INIT_ERROR
     assert _PIPELINE is not None
     return _PIPELINE.run(batch)
 
@@ -58,6 +67,8 @@ def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
 def _collect(batch: list[Item], future: Future[list[Article | Skipped]] | None) -> Iterator[Item]:
     try:
         done = future.result() if future is not None else []
+    except ConfigError:  # the run can't work at all (no such model): stop, with the worker's own error
+        raise
     except Exception as exc:  # a worker died or its batch could not come back: lose that batch only
         yield from failed_batch(batch, exc, "a worker process")
         return

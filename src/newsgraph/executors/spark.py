@@ -21,7 +21,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError
 from ..model import Article, Skipped
-from . import Item, batched
+from . import Item, batched, failed_batch
 
 _PIPELINES: dict[str, Any] = {}
 WINDOW = 64  # batches per Spark job
@@ -84,7 +84,12 @@ def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
 def _window(sc: Any, settings: Settings, window: list[tuple[int, list[Item]]]) -> Iterator[Item]:
     work = [(i, [a for a in batch if isinstance(a, Article)]) for i, batch in window]
     rdd = sc.parallelize([w for w in work if w[1]], numSlices=max(1, min(len(work), sc.defaultParallelism)))
-    done = dict(rdd.mapPartitions(lambda part: _run_partition(settings, part)).collect())
+    try:
+        done = dict(rdd.mapPartitions(lambda part: _run_partition(settings, part)).collect())
+    except Exception as exc:  # a lost executor or a failed task: this window's documents only
+        for _, batch in window:
+            yield from failed_batch(batch, exc, "a Spark job")
+        return
     for index, batch in window:
         results = iter(done.get(index, []))
         for item in batch:

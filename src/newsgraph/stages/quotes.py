@@ -23,6 +23,7 @@ The stage never raises: a document it cannot parse fully yields what it found.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from functools import lru_cache
@@ -164,6 +165,11 @@ class _Builder:
         self.used_cues: set[int] = set()
         # characters inside some attribution's content: a cue there is nested, not its own
         self.covered = bytearray(len(self.text) + 1)
+        # the entity mentions' spans sorted by start, to find those a span cuts by bisection
+        spans = sorted(article.work.entity_of_span)
+        self._mention_starts = [sp[0] for sp in spans]
+        self._mentions = spans
+        self._longest = max((e - st for st, e in spans), default=0)
 
     def speaker(self, tok: Any | None) -> tuple[str | None, Span | None]:
         """The speaker as written (span) and its canonical name, through coreference."""
@@ -179,12 +185,20 @@ class _Builder:
         return name, span
 
     def _cover_mentions(self, span: Span) -> Span:
-        """Widen a speaker span to the whole of any name it cuts ("Staffan de" -> "Staffan de Mistura")."""
+        """Widen a speaker span to the whole of any name it cuts ("Staffan de" -> "Staffan de Mistura").
+        Only mentions starting within one name's length of the span can overlap it, so this is
+        a bisection, not a scan of every mention (that made quotes quadratic in long texts)."""
         start, end = span
-        for s, e in self.article.work.entity_of_span:
-            if s < end and start < e:
-                start, end = min(start, s), max(end, e)
-        return start, end
+        while True:
+            lo = bisect.bisect_right(self._mention_starts, start - self._longest)
+            hi = bisect.bisect_left(self._mention_starts, end)
+            new_start, new_end = start, end
+            for s, e in self._mentions[lo:hi]:
+                if s < end and start < e:
+                    new_start, new_end = min(new_start, s), max(new_end, e)
+            if (new_start, new_end) == (start, end):
+                return start, end
+            start, end = new_start, new_end
 
     def add(self, quote: Quote) -> None:
         if quote.content[1] - quote.content[0] < 2:
