@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from newsgraph.config import Settings
 from newsgraph.ingest.html import extract, from_html, is_link_line
 from newsgraph.ingest.htmlmeta import iso_datetime
@@ -138,3 +140,21 @@ def test_plain_text_boilerplate_and_captions() -> None:
     assert [a.text[c.start : c.end] for c in a.captions] == [
         "Workers inspect the damaged deck on Monday. (Reuters photo)"
     ]
+
+
+def test_readability_is_skipped_only_where_it_cannot_change_the_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast path (trafilatura's fast mode, no readability) gives the body the full path gives,
+    on real pages; and a page whose paragraphs hold far more than the body is checked in full."""
+    import json as _json
+
+    from newsgraph.ingest import html as H
+
+    pages_file = Path(__file__).parent / "fixtures" / "real_pages" / "pages.jsonl"
+    pages = [_json.loads(line) for line in pages_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    fast = [H.extract(p["html"], p.get("url"), detect_language=False).body for p in pages]
+    monkeypatch.setattr(H, "needs_readability", lambda body, paragraphs: True)
+    full = [H.extract(p["html"], p.get("url"), detect_language=False).body for p in pages]
+    assert fast == full
+    monkeypatch.undo()
+    assert H.needs_readability(10, 0) and H.needs_readability(300, 600) and H.needs_readability(300, 100)
+    assert not H.needs_readability(300, 320)
