@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-PARSER_VERSION = 1
+PARSER_VERSION = 3
 DATA_DIR = "data/petrarch2"
 VERB_FILE = "CAMEO.2.0.txt"
 ACTOR_FILES = {
@@ -53,7 +53,8 @@ Word = frozenset[str]  # the alternatives one pattern word stands for (upper cas
 @dataclass(frozen=True)
 class PatternPhrase:
     """One element of a pattern: a noun phrase (``prep`` None, head word last) or a
-    prepositional phrase ``(FOR {FINANCIAL AID})`` (``words`` empty for a bare ``(TO)``)."""
+    prepositional phrase ``(FOR {FINANCIAL AID})`` (``words`` empty for a bare ``(TO)``);
+    ``prep`` may list alternatives separated by ``/`` (``BY/WITH``)."""
 
     prep: str | None
     words: tuple[Word, ...]
@@ -168,6 +169,13 @@ class Discard:
     story: bool  # ``+``: the whole story is not coded
     whole_word: bool  # a trailing ``_``: must end at a blank or punctuation, else a stem
 
+    @property
+    def chronology(self) -> bool:
+        """A year ("1988") or a time-ago phrase ("YEARS AGO"): the list's filter for historical
+        chronologies, written for coding live news in 2014, where any earlier year meant history."""
+        words = self.phrase.split()
+        return self.phrase.replace(" ", "").isdigit() or words[-1] in {"AGO", "LATER"}
+
 
 @dataclass(frozen=True)
 class IssueEntry:
@@ -267,7 +275,7 @@ def _pattern_side(text: str, synsets: dict[str, Word]) -> tuple[PatternPhrase, .
             inner = tok[1:-1].split(None, 1)
             if not inner:
                 continue
-            prep = inner[0].upper().split("/")[0]
+            prep = inner[0].upper()
             words = _pattern_words(inner[1], synsets) if len(inner) > 1 else ()
             if words is None:
                 return None
@@ -648,8 +656,8 @@ def load_issues() -> Issues:
     return dictionaries().issues
 
 
-@lru_cache(maxsize=1)
-def _discard_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+@lru_cache(maxsize=2)
+def _discard_patterns(chronology: bool) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(sentence-level, story-level) regexes: a phrase preceded by a blank (or the start);
     a whole-word phrase must also end at a blank, punctuation or the end."""
 
@@ -658,13 +666,14 @@ def _discard_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
         parts.sort(key=len, reverse=True)
         return re.compile(r"(?:^|(?<=[\s\"'(“‘]))(?:" + "|".join(parts) + ")", re.IGNORECASE)
 
-    discards = load_discards()
+    discards = [d for d in load_discards() if chronology or not d.chronology]
     return alt([d for d in discards if not d.story]), alt([d for d in discards if d.story])
 
 
-def discarded(text: str, story: bool = False) -> str | None:
+def discarded(text: str, story: bool = False, chronology: bool = False) -> str | None:
     """The discard phrase found in ``text`` (a sentence; with ``story`` only story-level
-    phrases are looked for, which rule out the whole story), or None."""
-    sentence_re, story_re = _discard_patterns()
+    phrases are looked for, which rule out the whole story), or None. The chronology
+    phrases (years, "years ago") are left out unless ``chronology`` is set."""
+    sentence_re, story_re = _discard_patterns(chronology)
     m = story_re.search(text) or (None if story else sentence_re.search(text))
     return m.group(0) if m else None
