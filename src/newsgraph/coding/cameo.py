@@ -107,6 +107,12 @@ class CameoVerbs:
 
     def __init__(self) -> None:
         self.d = load_verbs()
+        # per pattern, the words that must be present (each element's head, last word of a
+        # multi-word alternative, and preposition): a cheap test before the full match
+        self.needs: dict[int, tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]] = {}
+        for block in self.d.blocks:
+            for pattern in block.patterns:
+                self.needs[id(pattern)] = (_needs(pattern.after), _needs(pattern.before))
 
     def base(self, tok: Any) -> str | None:
         """The dictionary's base form for a verb token (its lemma, else its inflected form)."""
@@ -123,6 +129,28 @@ class CameoVerbs:
         if base is None:
             return None
         return _match(self, verb, base)
+
+
+def _needs(side: tuple[PatternPhrase, ...]) -> tuple[frozenset[str], ...]:
+    out = []
+    for ph in side:
+        if ph.prep is not None:
+            out.append(frozenset(ph.prep.split("/")))
+        if ph.head is not None:
+            out.append(frozenset(a.split()[-1] for a in ph.head))
+    return tuple(out)
+
+
+def _available(toks: list[Any]) -> set[str]:
+    """Every word form among ``toks``, their children and grandchildren (prepositions' objects)."""
+    out: set[str] = set()
+    for t in toks:
+        out |= _forms(t)
+        for c in t.children:
+            out |= _forms(c)
+            for g in c.children:
+                out |= _forms(g)
+    return out
 
 
 def _form_fits(form: VerbForm, verb: Any, after: list[Any]) -> int | None:
@@ -157,7 +185,11 @@ def _match(coder: CameoVerbs, verb: Any, base: str) -> CameoMatch | None:
         return None
     _, _, block, form = best
     chosen: tuple[int, VerbPattern] | None = None
+    avail_after, avail_before = _available(after), _available(before)
     for pattern in block.patterns:
+        need_after, need_before = coder.needs[id(pattern)]
+        if any(not (n & avail_after) for n in need_after) or any(not (n & avail_before) for n in need_before):
+            continue
         score = 0
         for side, toks in ((pattern.after, after), (pattern.before, before)):
             for ph in side:
@@ -180,6 +212,8 @@ def _match(coder: CameoVerbs, verb: Any, base: str) -> CameoMatch | None:
         return _result(code, reverse, pattern, score)
     if form.code is None:
         return None
+    if not form.after and any(c.dep_ == "prt" for c in verb.children):
+        return None  # "sworn in", "took over": a phrasal verb the dictionary lacks is not the bare verb
     return _result(form.code, False, None, 0)
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lexicons.petrarch import discarded
+from ..lexicons.petrarch import discard_offsets, discarded
 from ..nlp import doc_text
 from .actors import ROLE_CODES, Actor, ActorCoder, ActorContext
 from .cameo import cameo_verbs
@@ -347,7 +347,8 @@ class Extractor:
         mode = self.options.cameo
         # attitude and reporting verbs ("plans to", "failed to", "said") stay with the rules that
         # combine them with the event they govern, as PETRARCH combines verb-verb codes
-        if mode != "off" and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
+        consult = mode in {"pattern", "primary"} or (mode == "fallback" and trig is None)
+        if consult and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
             m = self.cameo.match(tok)
             if m is not None and (trig is None or mode == "primary" or (mode == "pattern" and m.pattern is not None)):
                 mode_of = trig.mode if trig is not None and trig.code == m.plover else None
@@ -362,12 +363,14 @@ class Extractor:
         self._last_subject: Actor | None = None
         self._last_person: Actor | None = None
         self._sent_i = self._last_subject_sent = 0
-        if self.options.discards and discarded(doc_text(doc), story=True):
+        text = doc_text(doc)
+        if self.options.discards and discarded(text, story=True):
             return out  # a story PETRARCH does not code (sports, entertainment, history)
+        skip = discard_offsets(text) if self.options.discards else []
         for sent_i, sent in enumerate(doc.sents):
             self._sent_i = sent_i
-            if self.options.discards and discarded(sent.text):
-                continue
+            if any(sent.start_char <= at < sent.end_char for at in skip):
+                continue  # a sports or entertainment sentence
             for tok in sent:  # who was last named as a subject, for "he"/"she"; an uncoded name resets it
                 if tok.dep_ in {"nsubj", "nsubjpass"} and tok.ent_type_ == "PERSON":
                     named = [a for a in self.coder.code_token(tok, ctx) if a.code]
@@ -462,7 +465,7 @@ class Extractor:
             self.options.dictionary_target
             and trig.dictionary
             and not trig.patterned
-            and not any(_stated_country(t) for t in targets)
+            and not any(_stated_country(t) and (trig.code in HOSTILE or self._agentive(verb.doc, t)) for t in targets)
         ):
             # a CAMEO verb on its own code ("continued", "joined", "approved") is an event
             # only with a stated target actor, as PETRARCH codes source-verb-target
@@ -477,6 +480,20 @@ class Extractor:
                 trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
+
+    def _agentive(self, doc: Any, actor: Actor) -> bool:
+        """The actor's phrase names or describes an agent (an entity, a role noun, a pronoun),
+        not a thing with a national modifier ("the American economy", "Bush's rules")."""
+        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return True
+        root = span.root
+        return (
+            root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+            or root.pos_ == "PRON"
+            or self.coder.role(root.lemma_) is not None
+            or self.coder.role(root.text) is not None
+        )
 
     def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
         if noun.lemma_.lower() in STATE_NOUNS:
