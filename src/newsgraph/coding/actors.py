@@ -427,7 +427,7 @@ class ActorCoder:
 
     def _country_of(self, tok: Any, ctx: ActorContext) -> str | None:
         if tok.ent_type_ in {"GPE", "LOC"}:  # "Northern Ireland" before "Ireland"
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = _ent_span(tok)
             region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
             if region:
                 return region
@@ -442,7 +442,7 @@ class ActorCoder:
             where = ctx.place_country.get(ctx.name_of_token.get(tok.i, tok.text)) or ctx.place_country.get(tok.text)
             if where:
                 return where
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = _ent_span(tok)
             region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
             if region:
                 return region
@@ -545,11 +545,24 @@ def _conjuncts(head: Any) -> list[Any]:
     return out
 
 
+def _ent_span(tok: Any) -> Any | None:
+    """The entity span holding ``tok``, found from its IOB tags (``doc.ents`` rebuilds every span)."""
+    if tok.ent_iob_ not in {"B", "I"}:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def _ent_bounds(doc: Any, tok: Any) -> tuple[int, int]:
-    if tok.ent_iob_ in {"B", "I"}:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.start_char, ent.end_char
+    ent = _ent_span(tok)
+    if ent is not None:
+        return ent.start_char, ent.end_char
     return tok.idx, tok.idx + len(tok.text)
 
 

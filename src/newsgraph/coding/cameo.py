@@ -35,8 +35,14 @@ class CameoMatch:
     specificity: int  # words and prepositions the pattern matched
 
 
-def _forms(tok: Any) -> set[str]:
-    return {tok.lemma_.upper(), tok.text.upper()}
+def _forms(tok: Any) -> frozenset[str]:
+    """The token's lemma and text, upper case; computed once per document (spaCy builds
+    each attribute string on access)."""
+    cache = tok.doc.user_data.setdefault("newsgraph_cameo_forms", {})
+    found = cache.get(tok.i)
+    if found is None:
+        found = cache[tok.i] = frozenset({tok.lemma_.upper(), tok.text.upper()})
+    return found  # type: ignore[no-any-return]
 
 
 def _alt_at(alts: frozenset[str], tok: Any) -> bool:
@@ -110,9 +116,29 @@ class CameoVerbs:
         # per pattern, the words that must be present (each element's head, last word of a
         # multi-word alternative, and preposition): a cheap test before the full match
         self.needs: dict[int, tuple[tuple[frozenset[str], ...], tuple[frozenset[str], ...]]] = {}
+        # per block: a word -> the positions of the patterns whose first post-verb need it is,
+        # and the positions of patterns with no post-verb word
+        self.by_word: dict[int, tuple[dict[str, list[int]], list[int]]] = {}
         for block in self.d.blocks:
-            for pattern in block.patterns:
-                self.needs[id(pattern)] = (_needs(pattern.after), _needs(pattern.before))
+            words: dict[str, list[int]] = {}
+            free: list[int] = []
+            for pos, pattern in enumerate(block.patterns):
+                needs = (_needs(pattern.after), _needs(pattern.before))
+                self.needs[id(pattern)] = needs
+                if needs[0]:
+                    for w in needs[0][0]:
+                        words.setdefault(w, []).append(pos)
+                else:
+                    free.append(pos)
+            self.by_word[id(block)] = (words, free)
+
+    def candidates(self, block: VerbBlock, avail: set[str]) -> list[VerbPattern]:
+        """The block's patterns whose first post-verb word is present, in file order."""
+        words, free = self.by_word[id(block)]
+        positions = set(free)
+        for w in avail:
+            positions.update(words.get(w, ()))
+        return [block.patterns[i] for i in sorted(positions)]
 
     def base(self, tok: Any) -> str | None:
         """The dictionary's base form for a verb token (its lemma, else its inflected form)."""
@@ -186,7 +212,7 @@ def _match(coder: CameoVerbs, verb: Any, base: str) -> CameoMatch | None:
     _, _, block, form = best
     chosen: tuple[int, VerbPattern] | None = None
     avail_after, avail_before = _available(after), _available(before)
-    for pattern in block.patterns:
+    for pattern in coder.candidates(block, avail_after):
         need_after, need_before = coder.needs[id(pattern)]
         if any(not (n & avail_after) for n in need_after) or any(not (n & avail_before) for n in need_before):
             continue

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..lexicons.petrarch import discard_offsets, discarded
+from ..lexicons.petrarch import discarded
 from ..nlp import doc_text
 from .actors import ROLE_CODES, Actor, ActorCoder, ActorContext
 from .cameo import cameo_verbs
@@ -351,6 +351,8 @@ class Extractor:
         if consult and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
             m = self.cameo.match(tok)
             if m is not None and (trig is None or mode == "primary" or (mode == "pattern" and m.pattern is not None)):
+                if m.pattern is None and self.options.dictionary_target and not _may_name_actor(tok):
+                    return None  # it would need a stated target: none is in reach (saves coding actors)
                 mode_of = trig.mode if trig is not None and trig.code == m.plover else None
                 trig = Trigger(m.plover, m.cameo, mode_of, m.reverse, m.pattern is not None, True)
         if trig is None:
@@ -363,14 +365,8 @@ class Extractor:
         self._last_subject: Actor | None = None
         self._last_person: Actor | None = None
         self._sent_i = self._last_subject_sent = 0
-        text = doc_text(doc)
-        if self.options.discards and discarded(text, story=True):
-            return out  # a story PETRARCH does not code (sports, entertainment, history)
-        skip = discard_offsets(text) if self.options.discards else []
         for sent_i, sent in enumerate(doc.sents):
             self._sent_i = sent_i
-            if any(sent.start_char <= at < sent.end_char for at in skip):
-                continue  # a sports or entertainment sentence
             for tok in sent:  # who was last named as a subject, for "he"/"she"; an uncoded name resets it
                 if tok.dep_ in {"nsubj", "nsubjpass"} and tok.ent_type_ == "PERSON":
                     named = [a for a in self.coder.code_token(tok, ctx) if a.code]
@@ -382,12 +378,16 @@ class Extractor:
                     found.extend(self._from_token(tok, ctx))
                 except (IndexError, ValueError, AttributeError):
                     continue
+            if found and self.options.discards and discarded(sent.text):
+                continue  # a sports or entertainment sentence (looked up only where events were found)
             for f in found:
                 f.evidence = (sent.start_char, sent.end_char)
                 for qs, qe, speaker in quotes:
                     if qs <= f.trigger.idx < qe and speaker:
                         f.reported_by = f.reported_by or speaker
             out.extend(_dedupe(found))
+        if out and self.options.discards and discarded(doc_text(doc), story=True):
+            return []  # a story PETRARCH does not code at all (sports, entertainment)
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
@@ -443,6 +443,12 @@ class Extractor:
         )
 
     def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
+        needs_target = self.options.dictionary_target and trig.dictionary and not trig.patterned
+        if needs_target and not trig.reverse and _subject(verb)[1] is None:
+            # look for the stated target first: without one, the subject need not be coded
+            early = self._targets(verb, obj, trig, ctx)
+            if not any(_stated_country(t) for t in early):
+                return []
         sources, targets = self._verb_arguments(verb, obj, trig, ctx)
         if trig.reverse:
             sources, targets = targets, sources
@@ -944,6 +950,15 @@ def political(actor: Actor) -> bool:
         return True
     role = code[3:6] if code[:3] not in ROLE_CODES else code[:3]
     return role in POLITICAL_ROLES or code.startswith(("IGO", "NGO"))
+
+
+ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
+
+
+def _may_name_actor(verb: Any) -> bool:
+    """Some token after the verb in its subtree is a named entity or a pronoun: the only
+    places a stated target actor can come from (a cheap test before coding actors)."""
+    return any(t.i > verb.i and (t.ent_type_ in ACTOR_ENTS or t.pos_ == "PRON") for t in verb.subtree)
 
 
 def _stated_country(actor: Actor) -> bool:

@@ -677,10 +677,3 @@ def discarded(text: str, story: bool = False, chronology: bool = False) -> str |
     sentence_re, story_re = _discard_patterns(chronology)
     m = story_re.search(text) or (None if story else sentence_re.search(text))
     return m.group(0) if m else None
-
-
-def discard_offsets(text: str, chronology: bool = False) -> list[int]:
-    """Start offsets of the sentence-level (and story-level) discard phrases in ``text``:
-    one pass over a whole document, for the coder to skip the sentences holding them."""
-    sentence_re, story_re = _discard_patterns(chronology)
-    return sorted({m.start() for rx in (sentence_re, story_re) for m in rx.finditer(text)})
