@@ -288,3 +288,9 @@ def test_cameo_codes_map_to_plover() -> None:
     assert plover_of_cameo("036") == "AGREE" and plover_of_cameo("0571") == "AGREE"
     assert plover_of_cameo("0874") == "RETREAT" and plover_of_cameo("1912") == "COERCE"
     assert plover_of_cameo("112") == "ACCUSE" and plover_of_cameo("204") == "ASSAULT"
+
+
+def test_firing_someone_on_a_day_is_no_shooting(pipeline: Pipeline) -> None:
+    assert analyze(pipeline, "The Philadelphia 76ers fired coach Maurice Cheeks on Saturday.").events == []
+    article = analyze(pipeline, "Israeli troops fired on Palestinian protesters in Gaza.")
+    assert [e.code for e in article.events] == ["ASSAULT"]

@@ -330,7 +330,13 @@ class Extractor:
                         return self.lex.verbs[key3], tok
         if lemma == "fire":
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if preps & {"at", "on", "into"} or (dobj is not None and dobj.lemma_.lower() in WEAPONS):
+            aimed = any(  # "fired on protesters", not "fired the coach on Saturday"
+                c.dep_ == "prep"
+                and c.lower_ in {"at", "on", "into"}
+                and any(p.dep_ == "pobj" and p.ent_type_ not in {"DATE", "TIME"} for p in c.children)
+                for c in tok.children
+            )
+            if aimed or (dobj is not None and dobj.lemma_.lower() in WEAPONS):
                 return self.lex.verbs["shoot"], tok
             return None  # "fired the minister" is a dismissal
         if lemma in {"protest", "complain", "charge", "allege"} and any(c.dep_ == "ccomp" for c in tok.children):
