@@ -214,6 +214,9 @@ def test_score_events_metric() -> None:
     m = score_events([(pred, gold)])
     assert m["type"]["tp"] == 1 and m["type"]["fp"] == 1 and m["type"]["fn"] == 1
     assert m["triple"]["tp"] == 1 and m["exact"]["tp"] == 0
+    per_type = m["per_type"]
+    assert per_type["AGREE"]["f1"] == 1.0 and per_type["ASSAULT"]["precision"] == 0.0
+    assert per_type["CONSULT"]["recall"] == 0.0 and per_type["CONSULT"]["fn"] == 1
 
 
 def test_eval_events_task() -> None:
@@ -241,3 +244,54 @@ def test_optional_inputs_gaps_focus_and_places(pipeline: Pipeline) -> None:
     attack = next(e for e in article.events if e.code == "ASSAULT")
     assert attack.source == "SYRREB"  # the focus country for a role without one
     assert attack.place == PlaceRef("Ruritown", 1, 0.0, 0.0, "SY", "P")
+
+
+# -- the PETRARCH2 lexicons in the coder -----------------------------------------------------
+def test_private_people_are_not_states(pipeline: Pipeline) -> None:
+    """PETRARCH codes events between coded political actors, not a celebrity's friends."""
+    text = "A friend of the actress told People that her friends and family supported her decision."
+    assert analyze(pipeline, text).events == []
+
+
+def test_sports_sentences_are_discarded(pipeline: Pipeline) -> None:
+    assert analyze(pipeline, "Brazil beat Argentina 2-1 in the World Cup final on Sunday.").events == []
+    # the same verb outside sport is still an assault
+    article = analyze(pipeline, "Israeli soldiers beat Palestinian detainees in Hebron.")
+    assert ("ASSAULT", "ISRMIL", "PSECVL") in triples(article) or any(e.code == "ASSAULT" for e in article.events)
+
+
+def test_dictionary_verbs_and_actors(pipeline: Pipeline) -> None:
+    """Verbs and people the hand lists lack come from the CAMEO and Phoenix dictionaries."""
+    from newsgraph.coding.plover import lexicon
+
+    assert "rebuke" not in lexicon().verbs and "bombard" not in lexicon().verbs
+    assert ("ACCUSE", "CHN", "JPN") in triples(analyze(pipeline, "China rebuked Japan over the islands."))
+    article = analyze(pipeline, "The Syrian army bombarded Turkish positions near the border.")
+    assert ("ASSAULT", "SYRMIL", "TUR") in triples(article)
+    assert ("ACCUSE", "PSEGOV", "ISR") in triples(analyze(pipeline, "Saeb Erakat criticized Israel."))
+    # a thing with a national modifier is no target of a cooperative dictionary verb
+    assert analyze(pipeline, "The Obama administration strives for the American economy.").events == []
+
+
+def test_phoenix_actor_codes_are_dated() -> None:
+    coder = ActorCoder()
+    assert coder.code_name("Saeb Erakat", 2016) == "PSEGOV"  # not in the curated leaders list
+    assert coder.code_name("Ban Ki-moon", 2016) == "IGOUNO"
+    assert coder.code_name("Ban Ki-moon", 1995) is None  # before his dated codes, no default
+    assert coder.role("gendarmes") == "COP"  # Phoenix agents
+    assert coder.code_name("Barack Obama", 2022) is None  # the curated list decides for its people
+
+
+def test_cameo_codes_map_to_plover() -> None:
+    from newsgraph.coding.plover import plover_of_cameo
+
+    assert plover_of_cameo("010") is None  # statements are not PLOVER events
+    assert plover_of_cameo("036") == "AGREE" and plover_of_cameo("0571") == "AGREE"
+    assert plover_of_cameo("0874") == "RETREAT" and plover_of_cameo("1912") == "COERCE"
+    assert plover_of_cameo("112") == "ACCUSE" and plover_of_cameo("204") == "ASSAULT"
+
+
+def test_firing_someone_on_a_day_is_no_shooting(pipeline: Pipeline) -> None:
+    assert analyze(pipeline, "The Philadelphia 76ers fired coach Maurice Cheeks on Saturday.").events == []
+    article = analyze(pipeline, "Israeli troops fired on Palestinian protesters in Gaza.")
+    assert [e.code for e in article.events] == ["ASSAULT"]

@@ -244,7 +244,25 @@ def score_events(pairs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]],
     for name, (tp, fp, fn) in sums.items():
         precision, recall, f1 = prf(tp, fp, fn)
         out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
+    out["per_type"] = per_type_scores(pairs, field)
     return out
+
+
+def per_type_scores(pairs: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]], field: str = "code") -> Metrics:
+    """Event-type P/R/F1 for each type (PLOVER type or CAMEO code), micro over documents."""
+    counts: dict[str, list[int]] = {}
+    for predicted, gold in pairs:
+        p = Counter(str(e.get(field)) for e in predicted)
+        g = Counter(str(e.get(field)) for e in gold)
+        for code in p.keys() | g.keys():
+            row = counts.setdefault(code, [0, 0, 0])
+            row[0] += min(p[code], g[code])
+            row[1] += max(0, p[code] - g[code])
+            row[2] += max(0, g[code] - p[code])
+    return {
+        code: dict(zip(("precision", "recall", "f1", "tp", "fp", "fn"), (*prf(*row), *row), strict=True))
+        for code, row in sorted(counts.items())
+    }
 
 
 def eval_events(path: str | Path, settings: Settings) -> Metrics:

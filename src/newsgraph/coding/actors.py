@@ -9,7 +9,12 @@ An actor code is a country (ISO-3) plus a role. The coder reads them from:
 * descriptions: demonyms and country names among the modifiers ("the Syrian
   army" -> SYRMIL), and a role noun as head or modifier ("militants fighting to
   topple Assad" -> REB, with the country of the sentence or article focus);
-* metonyms: a capital acting as an agent is its government (Moscow -> RUSGOV).
+* metonyms: a capital acting as an agent is its government (Moscow -> RUSGOV);
+* the PETRARCH2/Phoenix dictionaries (:mod:`newsgraph.lexicons.petrarch`) after
+  these curated tables: thousands of dated people, countries with their cities,
+  IGOs and armed groups (``load_actors``; codes kept to country + role, 6 letters),
+  and role nouns (``load_agents``: "gendarmes" -> COP), their codes folded into our
+  role set by ``agent_roles`` in ``data/actors.yaml``.
 
 Coordinated phrases give several actors ("Hungarian and Romanian officials" ->
 HUNGOV, ROUGOV). The coder works on spaCy tokens of the shared parse.
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,6 +34,7 @@ import yaml
 
 from .. import lexicon as names_lexicon
 from ..errors import ConfigError
+from ..lexicons import petrarch
 from ..nlp import doc_text
 
 PHRASE_DEPS = frozenset({"compound", "amod", "poss", "nmod", "appos", "det", "npadvmod", "nummod"})
@@ -160,6 +167,8 @@ def _tables() -> dict[str, Any]:
         "gov_titles": frozenset(data["gov_titles"]),
         "mil_titles": frozenset(data["mil_titles"]),
         "jud_titles": frozenset(data["jud_titles"]),
+        "phoenix_countries": {str(k): str(v) for k, v in data["phoenix_countries"].items()},
+        "agent_roles": {str(k): (str(v) if v else None) for k, v in data["agent_roles"].items()},
     }
 
 
@@ -232,7 +241,7 @@ class ActorCoder:
             return None
         return found[0].code
 
-    def code_name(self, name: str, year: int | None = None, acting: bool = True) -> str | None:
+    def code_name(self, name: str, year: int | None = None, acting: bool = True, phoenix: bool = True) -> str | None:
         """The code of a canonical name: leader, named group, IGO, country, capital, demonym."""
         name = name.strip()
         if not name:
@@ -240,6 +249,8 @@ class ActorCoder:
         code = self.leader(name, year)
         if code:
             return code
+        curated = name.lower().strip() in self.leaders  # out of office that year: the dated list decides
+        phoenix = phoenix and not curated
         code = self.t["metonyms"].get(name.lower())
         if code:
             return code
@@ -252,7 +263,8 @@ class ActorCoder:
             if entry.iso3:
                 return entry.iso3
         dem = self.t["demonyms"]
-        return dem.get(name) or dem.get(name.title()) or (dem.get(name[:-1]) if name.endswith("s") else None)
+        code = dem.get(name) or dem.get(name.title()) or (dem.get(name[:-1]) if name.endswith("s") else None)
+        return code or (phoenix_code(name, year) if phoenix else None)
 
     def role(self, word: str) -> str | None:
         roles = self.t["roles"]
@@ -260,6 +272,11 @@ class ActorCoder:
         found = roles.get(word)
         if found is None and word.endswith("s"):  # a capitalised plural keeps its "s" as lemma: "Rebels"
             found = roles.get(word[:-3] + "y" if word.endswith("ies") else word[:-1])
+        if found is None:
+            agent = petrarch.load_agents().get(word)
+            if agent is not None and not agent.prefix:
+                code = agent.code[:3]
+                found = code if code in ROLE_CODES else self.t["agent_roles"].get(code)
         return found
 
     # -- phrases ---------------------------------------------------------------------
@@ -313,7 +330,8 @@ class ActorCoder:
         name = ctx.name_of_token.get(head.i)
         # 1. the head names the actor: a leader, group, IGO, country, capital
         if name:
-            code = self.code_name(name, ctx.year)
+            # a person's own dictionary code yields to the phrase's title ("U.N. mediator Diego Cordovez")
+            code = self.code_name(name, ctx.year, phoenix=head.ent_type_ != "PERSON")
             if code and (head.ent_type_ != "PERSON" or len(code) > 3):
                 return [Actor(code, name, *_ent_bounds(doc, head))]
             if head.ent_type_ == "PERSON":
@@ -323,6 +341,10 @@ class ActorCoder:
                 if role and not country:
                     country = self._sentence_country(head, ctx) or ctx.focus_iso3
                     inferred = country is not None
+                if not country or inferred:  # no country in the phrase: the person's dictionary entry
+                    known = phoenix_code(name, ctx.year) if name.lower().strip() not in self.leaders else None
+                    if known and len(known) > 3:
+                        return [Actor(known, name, *_ent_bounds(doc, head))]
                 if country or role:
                     code = _join(country, role or "GOV" if country else role)
                     return [Actor(code, name, span_start, span_end, inferred)]
@@ -405,7 +427,7 @@ class ActorCoder:
 
     def _country_of(self, tok: Any, ctx: ActorContext) -> str | None:
         if tok.ent_type_ in {"GPE", "LOC"}:  # "Northern Ireland" before "Ireland"
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = _ent_span(tok)
             region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
             if region:
                 return region
@@ -420,7 +442,7 @@ class ActorCoder:
             where = ctx.place_country.get(ctx.name_of_token.get(tok.i, tok.text)) or ctx.place_country.get(tok.text)
             if where:
                 return where
-            ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+            ent = _ent_span(tok)
             region = self.t["regions"].get((ent.text if ent is not None else tok.text).removeprefix("the ").lower())
             if region:
                 return region
@@ -499,6 +521,22 @@ class ActorCoder:
         return []
 
 
+def phoenix_code(name: str, year: int | None = None) -> str | None:
+    """The Phoenix actor code of a name on the year's midpoint (any period without a year),
+    kept to country + role (6 letters), as the event records are scored."""
+    entries = petrarch.actor_index().get(" ".join(name.split()).lower())
+    if not entries:
+        return None
+    day = date(year, 7, 1) if year else None
+    renamed = _tables()["phoenix_countries"]
+    for entry in entries:
+        code = entry.code_on(day)
+        if code and not code.startswith("---"):
+            code = renamed.get(code[:3], code[:3]) + code[3:]
+            return code[:6]
+    return None
+
+
 def _conjuncts(head: Any) -> list[Any]:
     out = [head]
     for t in head.children:
@@ -507,17 +545,24 @@ def _conjuncts(head: Any) -> list[Any]:
     return out
 
 
+def _ent_span(tok: Any) -> Any | None:
+    """The entity span holding ``tok``, found from its IOB tags (``doc.ents`` rebuilds every span)."""
+    if tok.ent_iob_ not in {"B", "I"}:
+        return None
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def _ent_bounds(doc: Any, tok: Any) -> tuple[int, int]:
-    if tok.ent_iob_ in {"B", "I"}:
-        # walk the entity's own tokens: ``doc.ents`` builds every entity of the document
-        # on each access, which made this quadratic in long texts
-        start = tok.i
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
-        end = tok.i + 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    ent = _ent_span(tok)
+    if ent is not None:
+        return ent.start_char, ent.end_char
     return tok.idx, tok.idx + len(tok.text)
 
 

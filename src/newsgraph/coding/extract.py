@@ -23,7 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..lexicons.petrarch import discarded
+from ..nlp import doc_text
 from .actors import ROLE_CODES, Actor, ActorCoder, ActorContext
+from .cameo import cameo_verbs
 from .plover import COOPERATIVE, HOSTILE, Lexicon, Trigger
 
 SUBJ = frozenset({"nsubj", "csubj"})
@@ -230,10 +233,29 @@ class Found:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class CoderOptions:
+    """The coder's rules that are switchable, so ``bench/events_cv.py`` can cross-validate
+    each one; the defaults are what the pipeline runs.
+
+    ``cameo``: how the CAMEO verb dictionary is used: ``off``; ``fallback`` (for verbs the
+    hand lexicon lacks); ``pattern`` (also when one of its patterns matches); ``primary``.
+    ``dictionary_target``: a dictionary verb coded on its own code (no pattern) needs a
+    stated target actor. ``political``: an event needs a political actor. ``discards``:
+    sentences matching Phoenix.discards (sports, entertainment) are not coded."""
+
+    cameo: str = "fallback"
+    dictionary_target: bool = True
+    political: bool = True
+    discards: bool = True
+
+
 class Extractor:
-    def __init__(self, lex: Lexicon, coder: ActorCoder) -> None:
+    def __init__(self, lex: Lexicon, coder: ActorCoder, options: CoderOptions | None = None) -> None:
         self.lex = lex
         self.coder = coder
+        self.cameo = cameo_verbs()
+        self.options = options or CoderOptions()
 
     # -- triggers -------------------------------------------------------------------
     def noun_key(self, tok: Any, depth: int = 0) -> Trigger | None:
@@ -264,7 +286,7 @@ class Extractor:
         """The verb's lemma, repaired where the small model's lemmatiser slips ("staged" -> "stag")."""
         lemma = tok.lemma_.lower()
         known = self.lex.verbs.keys() | self.lex.light_verbs | self.lex.report_verbs
-        if lemma in known:
+        if lemma in known or self.cameo.known(lemma):
             return lemma
         text = tok.lower_
         for cut, add in (("d", ""), ("ed", ""), ("s", ""), ("ied", "y"), ("ing", ""), ("ing", "e")):
@@ -308,7 +330,13 @@ class Extractor:
                         return self.lex.verbs[key3], tok
         if lemma == "fire":
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if preps & {"at", "on", "into"} or (dobj is not None and dobj.lemma_.lower() in WEAPONS):
+            aimed = any(  # "fired on protesters", not "fired the coach on Saturday"
+                c.dep_ == "prep"
+                and c.lower_ in {"at", "on", "into"}
+                and any(p.dep_ == "pobj" and p.ent_type_ not in {"DATE", "TIME"} for p in c.children)
+                for c in tok.children
+            )
+            if aimed or (dobj is not None and dobj.lemma_.lower() in WEAPONS):
                 return self.lex.verbs["shoot"], tok
             return None  # "fired the minister" is a dismissal
         if lemma in {"protest", "complain", "charge", "allege"} and any(c.dep_ == "ccomp" for c in tok.children):
@@ -322,6 +350,17 @@ class Extractor:
         if lemma in self.lex.report_verbs and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             return None
         trig = self.lex.verbs.get(lemma)
+        mode = self.options.cameo
+        # attitude and reporting verbs ("plans to", "failed to", "said") stay with the rules that
+        # combine them with the event they govern, as PETRARCH combines verb-verb codes
+        consult = mode in {"pattern", "primary"} or (mode == "fallback" and trig is None)
+        if consult and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
+            m = self.cameo.match(tok)
+            if m is not None and (trig is None or mode == "primary" or (mode == "pattern" and m.pattern is not None)):
+                if m.pattern is None and self.options.dictionary_target and not _may_name_actor(tok):
+                    return None  # it would need a stated target: none is in reach (saves coding actors)
+                mode_of = trig.mode if trig is not None and trig.code == m.plover else None
+                trig = Trigger(m.plover, m.cameo, mode_of, m.reverse, m.pattern is not None, True)
         if trig is None:
             return None
         return trig, tok
@@ -345,12 +384,16 @@ class Extractor:
                     found.extend(self._from_token(tok, ctx))
                 except (IndexError, ValueError, AttributeError):
                     continue
+            if found and self.options.discards and discarded(sent.text):
+                continue  # a sports or entertainment sentence (looked up only where events were found)
             for f in found:
                 f.evidence = (sent.start_char, sent.end_char)
                 for qs, qe, speaker in quotes:
                     if qs <= f.trigger.idx < qe and speaker:
                         f.reported_by = f.reported_by or speaker
             out.extend(_dedupe(found))
+        if out and self.options.discards and discarded(doc_text(doc), story=True):
+            return []  # a story PETRARCH does not code at all (sports, entertainment)
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
@@ -406,12 +449,22 @@ class Extractor:
         )
 
     def _verb_events(self, verb: Any, trig: Trigger, obj: Any, ctx: ActorContext) -> list[Found]:
+        needs_target = self.options.dictionary_target and trig.dictionary and not trig.patterned
+        if needs_target and not trig.reverse and _subject(verb)[1] is None:
+            # look for the stated target first: without one, the subject need not be coded
+            early = self._targets(verb, obj, trig, ctx)
+            if not any(_stated_country(t) for t in early):
+                return []
         sources, targets = self._verb_arguments(verb, obj, trig, ctx)
+        if trig.reverse:
+            sources, targets = targets, sources
         subj, passive = _subject(verb)
         event_subject = subj is not None and subj.lemma_.lower() in EVENT_SUBJECTS and any(t.code for t in targets)
         if not any(a.code for a in sources) and passive is None and not event_subject:
             return []  # an active verb with no coded agent: a description, not an event we can code
-        bare = not any(c.dep_ == "prt" for c in verb.children) and trig is self.lex.verbs.get(verb.lemma_.lower())
+        bare = not any(c.dep_ == "prt" for c in verb.children) and (
+            trig is self.lex.verbs.get(verb.lemma_.lower()) or (trig.dictionary and not trig.patterned and obj is verb)
+        )
         if (
             bare
             and verb.lemma_.lower() in NEEDS_TARGET
@@ -419,6 +472,15 @@ class Extractor:
             and not any(t.code for t in targets)
             and len([a for a in sources if a.code]) < 2
         ):
+            return []
+        if (
+            self.options.dictionary_target
+            and trig.dictionary
+            and not trig.patterned
+            and not any(_stated_country(t) and (trig.code in HOSTILE or self._agentive(verb.doc, t)) for t in targets)
+        ):
+            # a CAMEO verb on its own code ("continued", "joined", "approved") is an event
+            # only with a stated target actor, as PETRARCH codes source-verb-target
             return []
         if trig.code == "CONCEDE" and verb.lemma_.lower() == "hand":
             dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -430,6 +492,20 @@ class Extractor:
                 trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
+
+    def _agentive(self, doc: Any, actor: Actor) -> bool:
+        """The actor's phrase names or describes an agent (an entity, a role noun, a pronoun),
+        not a thing with a national modifier ("the American economy", "Bush's rules")."""
+        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
+        if span is None or not len(span):
+            return True
+        root = span.root
+        return (
+            root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
+            or root.pos_ == "PRON"
+            or self.coder.role(root.lemma_) is not None
+            or self.coder.role(root.text) is not None
+        )
 
     def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
         if noun.lemma_.lower() in STATE_NOUNS:
@@ -476,6 +552,8 @@ class Extractor:
             country = next(iter(own))
             if country not in ROLE_CODES and not country.startswith(("IGO", "NGO")):
                 targets = [Actor(country + "GOV", country, tok.idx, tok.idx + len(tok.text), inferred=True)]
+        if self.options.political and not any(political(a) for a in [*sources, *targets] if a is not None):
+            return []  # as PETRARCH: an event needs a coded political actor, not "her friends"
         coded_targets = targets or [None]  # type: ignore[list-item]
         reporter = self._reporter(tok, ctx)
         out: list[Found] = []
@@ -863,6 +941,36 @@ def _hyphen_pair(noun: Any, coder: ActorCoder, ctx: ActorContext) -> tuple[Actor
     if len(actors) >= 2:
         return actors[0], actors[1]
     return None
+
+
+POLITICAL_ROLES = frozenset({"GOV", "MIL", "REB", "COP", "JUD", "LEG", "OPP", "SPY", "NGO", "IGO", "ELI"})
+
+
+def political(actor: Actor) -> bool:
+    """A political actor: a country, IGO or group stated in the text, or a political role
+    (government, military, rebels, police...) of a country stated or inferred."""
+    code = actor.code or ""
+    if len(code) < 3:
+        return False
+    if code[:3] not in ROLE_CODES and not actor.inferred:
+        return True
+    role = code[3:6] if code[:3] not in ROLE_CODES else code[:3]
+    return role in POLITICAL_ROLES or code.startswith(("IGO", "NGO"))
+
+
+ACTOR_ENTS = frozenset({"GPE", "NORP", "ORG", "PERSON", "LOC", "FAC"})
+
+
+def _may_name_actor(verb: Any) -> bool:
+    """Some token after the verb in its subtree is a named entity or a pronoun: the only
+    places a stated target actor can come from (a cheap test before coding actors)."""
+    return any(t.i > verb.i and (t.ent_type_ in ACTOR_ENTS or t.pos_ == "PRON") for t in verb.subtree)
+
+
+def _stated_country(actor: Actor) -> bool:
+    """The actor's code names a country, IGO or group, stated in the text (not guessed)."""
+    code = actor.code or ""
+    return len(code) >= 3 and code[:3] not in ROLE_CODES and not actor.inferred
 
 
 def _dedupe(found: list[Found]) -> list[Found]:

@@ -43,6 +43,9 @@ class Trigger:
     code: str  # PLOVER type
     cameo: str
     mode: str | None = None
+    reverse: bool = False  # the code is of target -> source (CAMEO "[:173]": "faced arrest by police")
+    patterned: bool = False  # a CAMEO pattern (object, preposition) chose it, not the verb alone
+    dictionary: bool = False  # from the CAMEO verb dictionary (not the hand lexicon)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Lexicon:
     light_verbs: frozenset[str]
     report_verbs: frozenset[str]
     attitudes: dict[str, tuple[str | None, str]]
+    cameo_roots: dict[str, str]  # CAMEO code prefix -> PLOVER type
 
     def info(self, code: str) -> TypeInfo:
         return self.types[code]
@@ -84,4 +88,18 @@ def lexicon() -> Lexicon:
         light_verbs=frozenset(data["light_verbs"]),
         report_verbs=frozenset(data["report_verbs"]),
         attitudes={k: (v[0], str(v[1])) for k, v in data["attitudes"].items()},
+        cameo_roots={
+            **{str(k): str(v) for k, v in data["cameo_roots"].items()},
+            **{str(k): str(v) for k, v in data["cameo_codes"].items()},
+        },
     )
+
+
+def plover_of_cameo(code: str) -> str | None:
+    """The PLOVER type of a CAMEO event code (longest known prefix), None for statements (01)."""
+    roots = lexicon().cameo_roots
+    for n in range(len(code), 1, -1):
+        found = roots.get(code[:n])
+        if found is not None:
+            return found
+    return None
