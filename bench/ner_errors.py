@@ -22,6 +22,7 @@ def main() -> None:
     ap.add_argument("path")
     ap.add_argument("--type", default="ORG")
     ap.add_argument("--top", type=int, default=40)
+    ap.add_argument("--show", nargs="*", default=[], help="print the context of these missed entities")
     args = ap.parse_args()
     docs = ner_predictions(read_conll(args.path), Settings())
     print(json.dumps(score_ner(docs), indent=1))
@@ -39,6 +40,8 @@ def main() -> None:
             else:
                 how = "not found"
             missed[(" ".join(words[s:e]), how)] += 1
+            if " ".join(words[s:e]) in args.show:
+                print("MISSED", how, "|", " ".join(words[max(0, s - 12) : s]), "[[", " ".join(words[s:e]), "]]", " ".join(words[e : e + 8]))
         gold_range = {(s, e): k for s, e, k in gold}
         for s, e, k in predicted - gold:
             if k == args.type:

@@ -202,8 +202,10 @@ class Recognizer:
             elif label == "PERSON":
                 self._person(doc, start, end, text, add, person_words)
             elif label in {"EVENT", "LAW"} and end - start > 1:  # titles of works and products rarely name a real place
-                # the last word is the name's head ("Act", "Treaty", "Games"), never the place in it
-                self._embedded(doc, start, end - 1, add, f"embedded:{label}")
+                # the last word is the name's head ("Act", "Treaty", "Games"), not a place in it,
+                # unless a preposition introduces it ("Investment Plan for Europe")
+                head_is_place = doc[end - 2].pos_ == "ADP"
+                self._embedded(doc, start, end if head_is_place else end - 1, add, f"embedded:{label}")
         in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
         self._bare(doc, add, taken | in_ents)
         out.extend(self._extra)
@@ -321,8 +323,7 @@ class Recognizer:
                 if not (doc[i].is_title or doc[i].is_upper) or not (doc[j - 1].is_title or doc[j - 1].is_upper):
                     continue
                 text = span.text
-                min_city = MIN_CITY_ORG if j - i > 1 else MIN_CITY_BARE_WORD  # one word is more often a word
-                if self.is_major(text, min_city, official=True) and (doc[i].pos_ == "PROPN" or j - i > 1):
+                if self.is_major(text, MIN_CITY_ORG, official=True) and (doc[i].pos_ == "PROPN" or j - i > 1):
                     if (
                         end - start == j - i + 1
                         and j < end
@@ -351,8 +352,11 @@ class Recognizer:
         places = [
             p
             for p in self.gaz.lookup(text)
-            if (p.feature != "city" or normalize(p.name) == key) and not self.abbreviation_in_lowercase(text, p)
-        ]  # a person's name matches a town only by the town's own name ("Bush" is not Bushland)
+            if (
+                p.feature != "city" or normalize(p.name) == key or end - start > 1 or p.population >= MIN_CITY_BARE_WORD
+            )
+            and not self.abbreviation_in_lowercase(text, p)
+        ]  # one word of a person's name matches a small town only by its own name ("Bush" is not Bushland)
         if not places:
             return
         if end - start == 1 and doc[start].lower_ in person_words:
@@ -413,7 +417,7 @@ class Recognizer:
         if j >= len(doc) or doc[j - 1].whitespace_ != " ":
             return False
         nxt = doc[j]
-        if not nxt.is_title or not nxt.is_alpha or nxt.lower_ in ORG_WORDS or nxt.lower_ in ADMIN_HEADS:
+        if not nxt.is_title or nxt.pos_ != "PROPN" or nxt.lower_ in ORG_WORDS or nxt.lower_ in ADMIN_HEADS:
             return False
         return not self.is_major(nxt.text, MIN_CITY_BARE_WORD, official=True) and self.demonym(nxt.text) is None
 

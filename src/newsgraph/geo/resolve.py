@@ -214,7 +214,7 @@ class Resolver:
         key = normalize(c.text)
         if p.feature == "city":
             # its own name before an old or foreign one ("Philadelphia" is not Amman)
-            official = any(normalize(o.name) == key for o in opts)
+            official = any(o.feature == "city" and normalize(o.name) == key for o in opts)
             s += 1.0 if normalize(p.name) == key or (p.population >= 1_000_000 and not official) else -0.5
             if p.capital and (normalize(p.name) == key or not official):
                 s += 2.0

@@ -22,6 +22,7 @@ from typing import Any
 from .. import lexicon
 from ..model import Article, Entity, Mention
 from .base import Stage
+from .entity_rules import teams
 
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Country names that are also common given names or words: left to the model.
@@ -102,7 +103,12 @@ class Entities(Stage):
     def process(self, article: Article) -> Article:
         doc = article.doc
         spans = repair(doc)
-        article.entities = cluster(spans)
+        corrected = teams(doc, spans)
+        # a team named after its town is another referent than the town: its own entity
+        before = {(s, e): label for s, e, _, label, _ in spans}
+        article.entities = cluster(
+            corrected, separate={s for s, e, _, label, _ in corrected if label == "ORG" and before.get((s, e)) != "ORG"}
+        )
         if self.leaders:
             article.entities = name_known_people(article.entities, self.leaders, _year(article.published))
         article.scratch["entity_of_span"] = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
@@ -202,9 +208,11 @@ def repair(doc: Any) -> list[tuple[int, int, str, str, str | None]]:
     return out
 
 
-def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
-    """Group entity mentions under canonical names."""
-    groups: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+def cluster(spans: list[tuple[int, int, str, str, str | None]], separate: set[int] | None = None) -> list[Entity]:
+    """Group entity mentions under canonical names; mentions starting at ``separate``
+    offsets form their own group under the same name."""
+    separate = separate or set()
+    groups: dict[tuple[str, bool], list[tuple[int, int, str, str]]] = defaultdict(list)
     person_names: list[str] = []
     pending: list[tuple[int, int, str, str, str]] = []
     for start, end, text, label, canonical in spans:
@@ -238,9 +246,9 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
             linked = _link_person(name, full_people)
             if linked != name:
                 name, label = linked, "PERSON"
-        groups[name].append((start, end, surface, label))
+        groups[(name, start in separate)].append((start, end, surface, label))
     entities: list[Entity] = []
-    for name, mentions in groups.items():
+    for (name, _), mentions in groups.items():
         labels = Counter(lbl for *_, lbl in mentions)
         label = (
             "PERSON"
