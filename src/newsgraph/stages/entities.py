@@ -22,6 +22,7 @@ from typing import Any
 from .. import lexicon
 from ..model import Article, Entity, Mention
 from .base import Stage
+from .entity_orgs import build_matcher, dictionary_orgs
 from .entity_rules import teams
 
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -54,12 +55,16 @@ NAME_PARTICLES = frozenset(
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _ABBREV_WORD = re.compile(r"[A-Z]")
+_INITIALS = re.compile(r"(?:^|[\s(])(?:[A-Za-z]\.){2,}$")
 
 
 def clean_mention(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"^(?:the|The)\s+", "", text)
-    return _POSSESSIVE.sub("", text).strip(" -–—,.;:\"“”'‘’()")
+    text = _POSSESSIVE.sub("", text)
+    if _INITIALS.search(text):  # "U.N.", "U.S.": the last dot is the abbreviation's
+        return text.strip(" -–—,;:\"“”'‘’()")
+    return text.strip(" -–—,.;:\"“”'‘’()")
 
 
 def name_words(name: str) -> list[str]:
@@ -92,8 +97,10 @@ class Entities(Stage):
         if "newsgraph_ruler_after" not in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_after", after="ner")
             ruler.add_patterns(after)
+        self.org_matcher = build_matcher(nlp)
 
     leaders: dict[str, list[Any]] | None = None
+    org_matcher: Any = None
 
     def setup(self) -> None:
         from ..coding.actors import leader_table
@@ -103,6 +110,8 @@ class Entities(Stage):
     def process(self, article: Article) -> Article:
         doc = article.doc
         spans = repair(doc)
+        if self.org_matcher is not None:
+            spans = dictionary_orgs(doc, spans, self.org_matcher)
         corrected = teams(doc, spans)
         # a team named after its town is another referent than the town: its own entity
         before = {(s, e): label for s, e, _, label, _ in spans}
