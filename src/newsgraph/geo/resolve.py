@@ -33,6 +33,7 @@ REGION_CUES = words(
 )
 POPULATION_WEIGHT = 1.0
 NEAR_BONUS = 1.5
+COUNTY_STATE_PENALTY = 6.0  # "Fulton County": a namesake town unless the context names the state
 FEATURE_PRIOR = {"continent": 6.0, "region": 5.0, "country": 6.0, "admin1": 3.0, "city": 0.0}
 # verbs whose subject, when a country or capital, stands for its government ("Moscow warned")
 ACTOR_VERBS = words(
@@ -229,7 +230,7 @@ class Resolver:
         elif p.feature == "admin1" and any(o.feature == "city" and o.population > p.population for o in opts):
             s -= 5.0  # "Portland": the city of 650,000 before the Jamaican parish of 80,000
         if p.feature == "admin1" and c.county:
-            s -= 6.0  # a county's state only when the context names it
+            s -= COUNTY_STATE_PENALTY  # a county's state only when the context names it
         countries: Counter[str] = ctx["countries"]
         if p.cc and countries:
             share = countries.get(p.cc, 0) / sum(countries.values())

@@ -57,11 +57,14 @@ def _is_country(text: str) -> bool:
     return (entry is not None and entry.kb_id.startswith("iso3166")) or text.lower() in NATIONS
 
 
+SPORTS_SHARE = 0.01  # bench/ner_cv.py cross-validates it
+
+
 def is_sports_report(doc: Any) -> bool:
-    """Sports words make up at least 1% of the document's words (and at least three)."""
+    """Sports words make up at least SPORTS_SHARE of the document's words (and at least three)."""
     words = [t.lower_ for t in doc if t.is_alpha]
     hits = sum(1 for w in words if w in SPORTS_WORDS)
-    return hits >= 3 and hits >= 0.01 * len(words)
+    return hits >= 3 and hits >= SPORTS_SHARE * len(words)
 
 
 class _PlaceNames:
@@ -89,7 +92,7 @@ def teams(doc: Any, spans: list[Span]) -> list[Span]:
     sports = is_sports_report(doc)
     out = list(spans)
     covered: set[int] = set()
-    person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+    person_words = {w.lower() for _, _, t, label, _ in spans if label == "PERSON" and " " in t for w in t.split()}
     for n, (s, e, text, label, canonical) in enumerate(spans):
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None:
@@ -161,3 +164,66 @@ def _team_slot(doc: Any, i: int, j: int, sports: bool) -> bool:
         and j + 1 < len(doc)
         and (doc[j + 1].ent_type_ == "PERSON" or doc[j + 1].lower_ in ROLE_WORDS)
     )
+
+
+BUSINESS_WORDS = frozenset(
+    """shares share stake company firm group bank profit profits earnings revenue revenues sales merger acquisition
+    takeover bid deal venture subsidiary unit chairman chief executive stock market trading listed dividend
+    results quarter bonds""".split()  # noqa: SIM905
+)
+PERSON_CUES = frozenset("mr mrs ms dr sir lady lord miss".split())  # noqa: SIM905
+
+
+def companies(doc: Any, spans: list[Span]) -> list[Span]:
+    """A one-word name the model took for a person is a company when it is never
+    part of a longer person's name nor after a personal title, and most of its
+    sentences talk business ("Pirelli shares
+    rose", "Magna was up 1/8")."""
+    singles: dict[str, list[int]] = {}
+    for n, (_, _, text, label, _) in enumerate(spans):
+        if label == "PERSON" and len(text.split()) == 1 and text[:1].isupper():
+            singles.setdefault(text, []).append(n)
+    if not singles:
+        return spans
+    full = {w for _, _, text, label, _ in spans if label == "PERSON" and len(text.split()) > 1 for w in text.split()}
+    out = list(spans)
+    for text, members in singles.items():
+        if text in full:
+            continue
+        business = person = 0
+        for n in members:
+            span = doc.char_span(spans[n][0], spans[n][1], alignment_mode="expand")
+            if span is None:
+                continue
+            sent = span.sent
+            words = {t.lower_ for t in sent}
+            business += bool(words & BUSINESS_WORDS)
+            prev = doc[span.start - 1].lower_.rstrip(".") if span.start > 0 else ""
+            person += prev in PERSON_CUES
+        if business and business * 2 >= len(members) and not person:
+            for n in members:
+                s, e, t, _, canonical = out[n]
+                out[n] = (s, e, t, "ORG", canonical)
+    return out
+
+
+def trim_org(doc: Any, spans: list[Span]) -> list[Span]:
+    """An organisation's name ends at its last capitalised word ("Interfax news agency"
+    is the agency Interfax), and no name ends in a score ("Surrey 429-7")."""
+    out = []
+    for s, e, text, label, canonical in spans:
+        if label in PLACE_LABELS or label == "ORG":
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is not None and len(span) > 1:
+                j = span.end
+                while j > span.start + 1 and (
+                    (label == "ORG" and doc[j - 1].is_lower and doc[j - 1].is_alpha)
+                    or _SCORE.match(doc[j - 1].text)
+                    or doc[j - 1].text in {"-", "–", "/"}
+                ):
+                    j -= 1
+                if j < span.end:
+                    e = doc[j - 1].idx + len(doc[j - 1].text)
+                    text = doc.text[s:e] if hasattr(doc, "text") else text
+        out.append((s, e, text, label, canonical))
+    return out
