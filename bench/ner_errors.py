@@ -41,7 +41,16 @@ def main() -> None:
                 how = "not found"
             missed[(" ".join(words[s:e]), how)] += 1
             if " ".join(words[s:e]) in args.show:
-                print("MISSED", how, "|", " ".join(words[max(0, s - 12) : s]), "[[", " ".join(words[s:e]), "]]", " ".join(words[e : e + 8]))
+                print(
+                    "MISSED",
+                    how,
+                    "|",
+                    " ".join(words[max(0, s - 12) : s]),
+                    "[[",
+                    " ".join(words[s:e]),
+                    "]]",
+                    " ".join(words[e : e + 8]),
+                )
         gold_range = {(s, e): k for s, e, k in gold}
         for s, e, k in predicted - gold:
             if k == args.type:

@@ -89,7 +89,9 @@ def test_score_ner_is_entity_level():
     assert m["per_type"]["ORG"]["f1"] == 1.0 and m["per_type"]["PER"]["f1"] == 0.0
 
 
-@pytest.mark.skipif(not (Path(__file__).parents[1] / ".." / "shared" / "eval" / "ner").exists(), reason="no shared data")
+@pytest.mark.skipif(
+    not (Path(__file__).parents[1] / ".." / "shared" / "eval" / "ner").exists(), reason="no shared data"
+)
 def test_shared_conll_file_reads():
     docs = read_conll(Path(__file__).parents[1] / ".." / "shared" / "eval" / "ner" / "dev.conll")
     assert len(docs) == 216

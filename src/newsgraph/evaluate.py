@@ -187,7 +187,7 @@ def ner_predictions(docs: list[list[Sentence]], settings: Settings) -> list[NerD
         chunk = docs[b : b + batch]
         built = [conll_text(d) for d in chunk]
         results = pipeline.run([Article(id=f"conll-{b + n}", text=t) for n, (t, _) in enumerate(built)])
-        for sentences, (text, starts), article in zip(chunk, built, results, strict=True):
+        for sentences, (_text, starts), article in zip(chunk, built, results, strict=True):
             words = [w for s in sentences for w, _ in s]
             char_to_tok = {s: i for i, s in enumerate(starts)}
             ends = {s + len(w): i + 1 for i, (s, w) in enumerate(zip(starts, words, strict=True))}
