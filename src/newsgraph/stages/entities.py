@@ -23,7 +23,7 @@ from .. import lexicon
 from ..model import Article, Entity, Mention
 from .base import Stage
 from .entity_orgs import build_matcher, dictionary_orgs
-from .entity_rules import companies, teams, trim_org
+from .entity_rules import companies, surnames, teams, trim_org
 
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Country names that are also common given names or words: left to the model.
@@ -112,7 +112,7 @@ class Entities(Stage):
         spans = repair(doc)
         if self.org_matcher is not None:
             spans = dictionary_orgs(doc, spans, self.org_matcher)
-        corrected = teams(doc, companies(doc, trim_org(doc, spans)))
+        corrected = teams(doc, companies(doc, surnames(doc, trim_org(doc, spans))))
         # a team named after its town is another referent than the town: its own entity
         before = {(s, e): label for s, e, _, label, _ in spans}
         article.entities = cluster(

@@ -227,3 +227,38 @@ def trim_org(doc: Any, spans: list[Span]) -> list[Span]:
                     text = doc.text[s:e] if hasattr(doc, "text") else text
         out.append((s, e, text, label, canonical))
     return out
+
+
+LOCATIVE = frozenset({"in", "at", "from", "to", "near", "into", "of"})
+
+
+def surnames(doc: Any, spans: list[Span]) -> list[Span]:
+    """A surname alone is the person the document names in full ("Alexander Lebed" ...
+    "Lebed said"): a capitalised proper noun equal to the last word of a longer PERSON
+    span becomes a PERSON where the model found nothing, or where it labelled it a
+    place or organisation that is not a country or known name and no locative
+    preposition comes before it ("MaliVai Washington" ... "Washington beat")."""
+    last = {t.split()[-1] for _, _, t, label, _ in spans if label == "PERSON" and len(t.split()) > 1}
+    last = {w for w in last if w[:1].isupper() and w.isalpha() and len(w) > 2}
+    if not last:
+        return spans
+    out = []
+    covered: set[int] = set()
+    for s, e, text, label, canonical in spans:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            covered.update(range(span.start, span.end))
+        if (
+            text in last
+            and label in {"GPE", "LOC", "ORG", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"}
+            and lexicon.lookup(text) is None
+            and span is not None
+            and not (span.start > 0 and doc[span.start - 1].lower_ in LOCATIVE)
+        ):
+            label = "PERSON"
+        out.append((s, e, text, label, canonical))
+    for tok in doc:
+        if tok.i not in covered and tok.text in last and tok.pos_ == "PROPN" and tok.is_title:
+            out.append((tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", None))
+    out.sort()
+    return out
