@@ -222,3 +222,8 @@ def test_a_county_resolves_within_its_state(analysed):
     county = _mentioned(analysed["county"])["Fulton County"]
     assert county.country == "US"
     assert haversine(county.lat, county.lon, 33.75, -84.39) < 161  # Georgia's Fulton County, not Fulton, N.Y.
+
+
+def test_oceans_are_places(gaz):
+    atlantic = [p for p in gaz.lookup("Atlantic") if p.feature == "region"]
+    assert atlantic and haversine(atlantic[0].lat, atlantic[0].lon, 10.0, -25.0) < 50
