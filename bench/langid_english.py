@@ -25,7 +25,7 @@ MIN_CHARS = 200  # the language stage's min_language_chars default
 def conll_texts(path: Path) -> list[str]:
     texts = []
     for doc in read_conll(path):
-        words = [w for w, _tag in doc]
+        words = [w for sentence in doc for w, _tag in sentence]
         if words:
             texts.append(" ".join(words))
     return texts

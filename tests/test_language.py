@@ -68,7 +68,7 @@ def test_no_conll_document_is_refused_as_another_language() -> None:
     """Every CoNLL-2003 dev document, rebuilt from its tokens, read in 600-character windows."""
     refused = []
     for doc in read_conll(SHARED / "eval" / "ner" / "dev.conll"):
-        text = " ".join(w for w, _ in doc)
+        text = " ".join(w for sentence in doc for w, _ in sentence)
         for off in range(0, len(text), 600):
             window = text[off : off + 600]
             if len(window) >= 200 and identify(window).code != "en":

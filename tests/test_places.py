@@ -158,7 +158,7 @@ def test_places_are_stored_and_listed(tmp_path, capsys):
     names = {r["name"]: r for r in rows}
     assert names["Hangzhou"]["country"] == "CN" and names["Hangzhou"]["lat"] == pytest.approx(30.29, abs=0.1)
     assert names["Long Beach"]["geonameid"] == 5367929
-    assert rows == sorted(rows, key=lambda r: -r["mentions"])
+    assert rows == sorted(rows, key=lambda r: (-r["documents"], -r["mentions"]))  # most-reported first
     assert cli.main(["places", "--db", str(db), "--json", "--country", "cn"]) == 0
     assert {json.loads(line)["country"] for line in capsys.readouterr().out.splitlines()} == {"CN"}
 
@@ -189,3 +189,41 @@ def test_eval_geo_end_to_end():
     assert metrics["documents"] == 2
     assert metrics["recognition"]["f1"] == pytest.approx(1.0)
     assert metrics["resolution"]["acc161"] == pytest.approx(1.0)
+
+
+# -- places that are places --------------------------------------------------------------
+def _mentioned(article):
+    return {m.text: p for p in article.places for m in p.mentions}
+
+
+def test_a_word_of_a_laws_name_is_not_a_place(analysed):
+    places = _mentioned(analysed["law"])
+    assert "Act" not in places  # not the ACT, the Australian Capital Territory
+    assert not any(p.name == "Australian Capital Territory" for p in analysed["law"].places)
+    assert places["Alaska"].feature == "admin1"
+
+
+def test_abbreviations_match_only_in_capitals(gaz):
+    from newsgraph.geo.recognize import abbreviation_in_lowercase
+
+    act = next(p for p in gaz.lookup("ACT") if p.cc == "AU")
+    assert abbreviation_in_lowercase("Act", act) and not abbreviation_in_lowercase("ACT", act)
+
+
+def test_a_word_starting_a_longer_name_is_not_a_place_and_own_names_win(analysed):
+    art = analysed["film"]
+    places = _mentioned(art)
+    assert "Van" not in places  # "Van Wilder", a film
+    philly = places["Philadelphia"]  # its own name, not Amman's old one
+    assert philly.country == "US" and haversine(philly.lat, philly.lon, 39.95, -75.16) < 30
+
+
+def test_a_county_resolves_within_its_state(analysed):
+    county = _mentioned(analysed["county"])["Fulton County"]
+    assert county.country == "US"
+    assert haversine(county.lat, county.lon, 33.75, -84.39) < 161  # Georgia's Fulton County, not Fulton, N.Y.
+
+
+def test_oceans_are_places(gaz):
+    atlantic = [p for p in gaz.lookup("Atlantic") if p.feature == "region"]
+    assert atlantic and haversine(atlantic[0].lat, atlantic[0].lon, 10.0, -25.0) < 50

@@ -160,12 +160,12 @@ def test_ingest_with_resolved_and_unresolved_places_in_one_batch(tmp_path: Path)
 
 def test_no_python_repr_in_any_stored_text(tmp_path: Path) -> None:
     sample = tmp_path / "sample.jsonl"
-    sample.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:15]) + "\n", encoding="utf-8")
+    sample.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:25]) + "\n", encoding="utf-8")
     db = tmp_path / "sample.duckdb"
     assert ingest(db, sample) == 0
     con = duckdb.connect(str(db), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM documents").fetchone() == (15,)
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (25,)
         assert (con.execute("SELECT count(place) FROM events").fetchone() or (0,))[0] > 0
         assert reprs_in_varchar_columns(con) == {}
     finally:

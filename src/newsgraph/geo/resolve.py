@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from .gazetteer import Gazetteer, Place, curated, normalize
-from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate, words
+from .recognize import ADMIN_HEADS, DEMONYM, FACILITY, FACILITY_HEADS, Candidate, abbreviation_in_lowercase, words
 
 REGION_CUES = words(
     "central eastern western northern southern upstate downstate rural coastal southeastern southwestern northeastern northwestern"
 )
 POPULATION_WEIGHT = 1.0
 NEAR_BONUS = 1.5
+COUNTY_STATE_PENALTY = 6.0  # "Fulton County": a namesake town unless the context names the state
 FEATURE_PRIOR = {"continent": 6.0, "region": 5.0, "country": 6.0, "admin1": 3.0, "city": 0.0}
 # verbs whose subject, when a country or capital, stands for its government ("Moscow warned")
 ACTOR_VERBS = words(
@@ -70,7 +71,7 @@ class Resolver:
     def candidates(self, cand: Candidate) -> list[Place]:
         if cand.kind == DEMONYM:
             return [cand.demonym_of] if cand.demonym_of else []
-        places = self.gaz.lookup(cand.text)
+        places = [p for p in self.gaz.lookup(cand.text) if not abbreviation_in_lowercase(cand.text, p)]
         if places:
             return places
         state = self.gaz.us_states.get(normalize(cand.text)) if "." in cand.text or cand.text.isupper() else None
@@ -84,7 +85,8 @@ class Resolver:
             codes = {(s.cc, s.admin1) for s in states}
             towns = [p for p in self.gaz.lookup_key(name) if p.feature == "city" and (p.cc, p.admin1) in codes]
             cand.inner = not towns
-            return towns or states
+            cand.county = bool(towns)
+            return towns + list(states) if towns else states
         words = cand.text.split()
         if len(words) > 1 and words[-1].lower() in ADMIN_HEADS:  # "Suffolk County" -> "Suffolk"
             places = self.gaz.lookup(" ".join(words[:-1]))
@@ -113,7 +115,7 @@ class Resolver:
     def resolve(self, doc: Any, cands: list[Candidate], source_cc: str | None = None) -> list[Resolution]:
         options: list[list[Place]] = []
         for c in cands:
-            c.inner = False
+            c.inner = c.county = False
             opts = [] if c.kind == FACILITY else self.candidates(c)
             if not opts and c.kind != DEMONYM:
                 opts = self.inner(c)
@@ -127,8 +129,14 @@ class Resolver:
             context["siblings"] = _sibling_features(doc, heads, chosen)
             chosen = self._choose(cands, options, context, heads)
         out = []
+        names_in: dict[str, set[str]] = {}  # country -> the names of the article's places in it
+        for c, place in zip(cands, chosen, strict=True):
+            if place is not None and place.cc:
+                names_in.setdefault(place.cc, set()).add(normalize(c.text))
         for i, (c, place) in enumerate(zip(cands, chosen, strict=True)):
-            approximate = c.inner
+            if place is not None and self._unsupported_common_name(c, place, names_in):
+                continue
+            approximate = c.inner or (c.county and place is not None and place.feature == "admin1")
             if approximate and place is not None and place.feature in {"admin1", "country"}:
                 place = self._town_within(chosen, i, place) or place  # "Cuyahoga County" -> Cleveland
             if place is None:
@@ -141,6 +149,14 @@ class Resolver:
                 res.role = "actor"
             out.append(res)
         return out
+
+    def _unsupported_common_name(self, c: Candidate, place: Place, names_in: dict[str, set[str]]) -> bool:
+        """A name that is far more often a word ("East", "Reading", "Victoria") is a place
+        only in an article that names another place of its country ("the East" of a
+        basketball conference is not Cameroon's East Region)."""
+        if c.kind == DEMONYM or normalize(c.text) not in self.generic or place.feature in {"country", "continent"}:
+            return False
+        return not (names_in.get(place.cc or "", set()) - {normalize(c.text)})
 
     def _context(self, chosen: list[Place | None], source_cc: str | None) -> dict[str, Any]:
         countries: Counter[str] = Counter()
@@ -200,8 +216,10 @@ class Resolver:
         s = FEATURE_PRIOR[p.feature] + POPULATION_WEIGHT * math.log10(p.population + 1)
         key = normalize(c.text)
         if p.feature == "city":
-            s += 1.0 if normalize(p.name) == key or p.population >= 1_000_000 else -0.5
-            if p.capital:
+            # its own name before an old or foreign one ("Philadelphia" is not Amman)
+            official = any(o.feature == "city" and normalize(o.name) == key for o in opts)
+            s += 1.0 if normalize(p.name) == key or (p.population >= 1_000_000 and not official) else -0.5
+            if p.capital and (normalize(p.name) == key or not official):
                 s += 2.0
         if p.feature == "admin1" and any(
             o.feature == "city"
@@ -211,6 +229,10 @@ class Resolver:
             for o in opts
         ):
             s -= 5.0  # "New York", "Moscow": the town unless the context says the region
+        elif p.feature == "admin1" and any(o.feature == "city" and o.population > p.population for o in opts):
+            s -= 5.0  # "Portland": the city of 650,000 before the Jamaican parish of 80,000
+        if p.feature == "admin1" and c.county:
+            s -= COUNTY_STATE_PENALTY  # a county's state only when the context names it
         countries: Counter[str] = ctx["countries"]
         if p.cc and countries:
             share = countries.get(p.cc, 0) / sum(countries.values())

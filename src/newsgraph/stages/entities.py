@@ -22,6 +22,8 @@ from typing import Any
 from .. import lexicon
 from ..model import Article, Entity, Mention
 from .base import Stage
+from .entity_orgs import build_matcher, dictionary_orgs
+from .entity_rules import companies, surnames, teams, trim_org
 
 SKIP_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Country names that are also common given names or words: left to the model.
@@ -53,12 +55,16 @@ NAME_PARTICLES = frozenset(
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _ABBREV_WORD = re.compile(r"[A-Z]")
+_INITIALS = re.compile(r"(?:^|[\s(])(?:[A-Za-z]\.){2,}$")
 
 
 def clean_mention(text: str) -> str:
     text = " ".join(text.split())
     text = re.sub(r"^(?:the|The)\s+", "", text)
-    return _POSSESSIVE.sub("", text).strip(" -–—,.;:\"“”'‘’()")
+    text = _POSSESSIVE.sub("", text)
+    if _INITIALS.search(text):  # "U.N.", "U.S.": the last dot is the abbreviation's
+        return text.strip(" -–—,;:\"“”'‘’()")
+    return text.strip(" -–—,.;:\"“”'‘’()")
 
 
 def name_words(name: str) -> list[str]:
@@ -91,8 +97,10 @@ class Entities(Stage):
         if "newsgraph_ruler_after" not in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_after", after="ner")
             ruler.add_patterns(after)
+        self.org_matcher = build_matcher(nlp)
 
     leaders: dict[str, list[Any]] | None = None
+    org_matcher: Any = None
 
     def setup(self) -> None:
         from ..coding.actors import leader_table
@@ -102,7 +110,14 @@ class Entities(Stage):
     def process(self, article: Article) -> Article:
         doc = article.doc
         spans = repair(doc)
-        article.entities = cluster(spans)
+        if self.org_matcher is not None:
+            spans = dictionary_orgs(doc, spans, self.org_matcher)
+        corrected = teams(doc, companies(doc, surnames(doc, trim_org(doc, spans))))
+        # a team named after its town is another referent than the town: its own entity
+        before = {(s, e): label for s, e, _, label, _ in spans}
+        article.entities = cluster(
+            corrected, separate={s for s, e, _, label, _ in corrected if label == "ORG" and before.get((s, e)) != "ORG"}
+        )
         if self.leaders:
             article.entities = name_known_people(article.entities, self.leaders, _year(article.published))
         article.work.entity_of_span = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
@@ -202,9 +217,11 @@ def repair(doc: Any) -> list[tuple[int, int, str, str, str | None]]:
     return out
 
 
-def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
-    """Group entity mentions under canonical names."""
-    groups: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+def cluster(spans: list[tuple[int, int, str, str, str | None]], separate: set[int] | None = None) -> list[Entity]:
+    """Group entity mentions under canonical names; mentions starting at ``separate``
+    offsets form their own group under the same name."""
+    separate = separate or set()
+    groups: dict[tuple[str, bool], list[tuple[int, int, str, str]]] = defaultdict(list)
     person_names: list[str] = []
     pending: list[tuple[int, int, str, str, str]] = []
     for start, end, text, label, canonical in spans:
@@ -245,9 +262,9 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
             linked = _link_person(name, full_people)
             if linked != name:
                 name, label = linked, "PERSON"
-        groups[name].append((start, end, surface, label))
+        groups[(name, start in separate)].append((start, end, surface, label))
     entities: list[Entity] = []
-    for name, mentions in groups.items():
+    for (name, _), mentions in groups.items():
         labels = Counter(lbl for *_, lbl in mentions)
         label = (
             "PERSON"
