@@ -44,8 +44,15 @@ class Summary:
 
 
 def analyze(paths: Iterable[str | Path], settings: Settings, executor: str = "local") -> Iterator[Article | Skipped]:
+    """Analyze documents; each record carries ``story``, clustered over the documents of this run."""
+    from .stories import Clusterer, from_article
+
     items = ingest.read(paths, settings.max_text_bytes)
-    yield from executors.run(items, settings, executor)
+    clusterer = Clusterer()
+    for item in executors.run(items, settings, executor):
+        if isinstance(item, Article):
+            item.story = clusterer.assign(from_article(item)).story_id
+        yield item
 
 
 def ingest_paths(
@@ -111,6 +118,16 @@ def _ingest(
         if chunk:
             yield from flush()
 
+    from .stories.persist import StoryAssigner
+
+    stories = StoryAssigner(store)
+
+    def write(batch: list[Article]) -> int:
+        stories.assign(batch)  # sets Article.story, so the stored record carries it
+        n = store.write(batch, version)
+        stories.flush()
+        return n
+
     pending: list[Article] = []
     for result in executors.run(fresh(), settings, executor):
         if isinstance(result, Skipped):
@@ -119,10 +136,10 @@ def _ingest(
             summary.processed += 1
             pending.append(result)
             if len(pending) >= write_every:
-                summary.stored += store.write(pending, version)
+                summary.stored += write(pending)
                 pending = []
         if progress:
             progress(result)
     if pending:
-        summary.stored += store.write(pending, version)
+        summary.stored += write(pending)
     return summary

@@ -137,6 +137,7 @@ class Article:
     dates: list[DateMention] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     tone: float | None = None
+    story: str | None = None  # id of the story the document belongs to (newsgraph.stories)
     content_hash: str = ""  # hash of the text as read, before any stage changed it
     # Working state shared between stages of one run; never stored or printed.
     # "doc" holds the spaCy Doc, "coref" the in-document coreference chains.
@@ -234,6 +235,7 @@ _ARTICLE_FIELDS = {
     "metadata",
     "boilerplate",
     "tone",
+    "story",
     "content_hash",
 }
 

@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 2
+-- schema_version: 3
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -134,4 +134,21 @@ CREATE TABLE IF NOT EXISTS event_actors (
     name   VARCHAR,
     start  INTEGER,
     "end"  INTEGER
+);
+
+-- stories: documents that report the same real-world event (newsgraph.stories)
+CREATE TABLE IF NOT EXISTS stories (
+    story_id   VARCHAR PRIMARY KEY,   -- a hash of the first member's document id
+    title      VARCHAR,               -- the first member's title (or first line)
+    first_seen VARCHAR,               -- ISO date of the earliest dated member
+    last_seen  VARCHAR,
+    n_articles INTEGER,
+    n_sources  INTEGER,
+    updated    VARCHAR                -- when the story was last written
+);
+
+CREATE TABLE IF NOT EXISTS story_members (
+    story_id VARCHAR NOT NULL,
+    doc_id   VARCHAR NOT NULL,
+    score    DOUBLE                   -- probability of the match when the document joined (1.0: it started the story)
 );
