@@ -52,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dev", default=str(DEV))
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=2, help="shuffled stream orders scored per fold")
+    ap.add_argument("--fit-shuffles", type=int, default=2, help="shuffled orders the fit learns from")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     docs, labels = load(args.records, args.dev)
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     for k, held in enumerate(folds):
         held_set = set(held)
         train = [i for i in range(len(docs)) if i not in held_set]
-        weights = fit([docs[i] for i in train], [labels[i] for i in train])
+        weights = fit([docs[i] for i in train], [labels[i] for i in train], shuffles=args.fit_shuffles)
         test_docs = [docs[i] for i in held]
         gold = [labels[i] for i in held]
         out = {a.doc_id: a.story_id for a in batch(test_docs, weights)}
