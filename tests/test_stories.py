@@ -164,8 +164,13 @@ def test_ingest_assigns_against_the_store(db: str) -> None:
         assert score([members[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
         rec = json.loads(store.con.execute("SELECT record FROM documents WHERE id = 'quake-a-3'").fetchone()[0])
         assert rec["story"] == members["quake-a-3"]
+        store.con.execute("UPDATE story_members SET story_id = 'wrong' WHERE doc_id = 'quake-a-3'")
         counts = recluster(store, since="2009-04-01")
         assert counts["documents"] == 12 and counts["stories_after"] == 3
+        members = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+        assert score([members[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
+        rec = json.loads(store.con.execute("SELECT record FROM documents WHERE id = 'quake-a-3'").fetchone()[0])
+        assert rec["story"] == members["quake-a-3"] != "wrong"
     with Graph(db) as g:
         rows = g.stories(limit=10)
         assert rows.total == 3 and {r.n_articles for r in rows} == {4}
@@ -192,3 +197,19 @@ def test_cli_stories_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert len(rows) == 3 and all(r["n_articles"] == 4 and r["n_sources"] == 4 for r in rows)
     assert main(["stories", "--db", db, "--recluster", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stories_after"] == 3
+
+
+@pytest.mark.slow
+def test_eval_stories_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsgraph.cli import main
+
+    lines = (ROOT / "samples" / "ecbplus.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    picked = [r for r in rows if r["story"] in ("1_ecb", "3_ecb")][:4] + [r for r in rows if r["story"] == "3_ecb"][:3]
+    path = tmp_path / "stories.jsonl"
+    path.write_text("".join(json.dumps({**r, "date": None}) + "\n" for r in picked), encoding="utf-8")
+    for mode in ("batch", "stream"):
+        assert main(["eval", "stories", str(path), "--mode", mode, "--order", "file", "--workers", "1", "--json"]) == 0
+        metrics = json.loads(capsys.readouterr().out)
+        assert metrics["mode"] == mode and metrics["documents"] == len(picked)
+        assert 0.0 <= metrics["bcubed_f1"] <= 1.0 and -1.0 <= metrics["ari"] <= 1.0

@@ -250,7 +250,8 @@ class Clusterer:
 
     # -- index ------------------------------------------------------------------
     def keys(self, doc: StoryDoc) -> list[str]:
-        rare = sorted(doc.body, key=lambda k: -(1.0 + math.log(doc.body[k])) * self.freq.idf("body", k))
+        words = [k for k in doc.body if " " not in k and not k[:1].isdigit()]
+        rare = sorted(words, key=lambda k: -(1.0 + math.log(doc.body[k])) * self.freq.idf("body", k))
         keys = [f"t:{k}" for k in rare[:RARE_TERMS]]
         keys += [f"e:{k}" for k in doc.entities] + [f"p:{k}" for k in doc.places]
         return keys

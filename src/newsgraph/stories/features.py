@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..model import Article
 
-_WORD = re.compile(r"[^\W\d_][\w'-]*|\d{4}", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_][\w'-]*|\d+(?:[.,]\d+)?", re.UNICODE)
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"})
 MAX_TERMS = 400  # the body terms kept per document (most frequent), so memory per story is bounded
 
@@ -31,19 +31,26 @@ def stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS) | {"said", "says", "told", "new", "year", "years", "like", "just"}
 
 
-def terms(text: str) -> Counter[str]:
-    """Lower-cased word tokens without stop words; light plural folding."""
+def terms(text: str, bigrams: bool = False) -> Counter[str]:
+    """Lower-cased word tokens without stop words (light plural folding) and numbers
+    ("33", "6.1": ages, tolls and magnitudes tell one event from another of its kind);
+    with ``bigrams``, also pairs of consecutive kept tokens."""
     stops = stop_words()
     out: Counter[str] = Counter()
+    previous = None
     for match in _WORD.finditer(text or ""):
         word = match.group(0).lower().strip("'-")
-        if len(word) < 3 or word in stops:
+        if word in stops or (len(word) < 3 and not word[:1].isdigit()):
+            previous = None
             continue
         if word.endswith("'s"):
             word = word[:-2]
         elif len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
         out[word] += 1
+        if bigrams and previous:
+            out[f"{previous} {word}"] += 1
+        previous = word
     return out
 
 
@@ -86,7 +93,7 @@ def lead_text(article: Article) -> str:
 def from_article(article: Article) -> StoryDoc:
     """The story features of one analyzed document."""
     lead = lead_text(article)
-    body = terms(f"{article.title or ''}\n{article.text}")
+    body = terms(f"{article.title or ''}\n{article.text}", bigrams=True)
     if len(body) > MAX_TERMS:
         body = Counter(dict(body.most_common(MAX_TERMS)))
     entities: Counter[str] = Counter()

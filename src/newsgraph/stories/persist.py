@@ -164,8 +164,14 @@ def recluster(store: Store, since: str | None = None, until: str | None = None) 
         if before:
             con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [sorted(before)])
     write(store, stories.values(), result)
-    # documents of the old stories outside the window keep their story: recount it
+    # documents of the old stories outside the window keep their story: recount it;
+    # the records of the window's documents carry their new story
     with store.transaction() as con:
+        con.execute(
+            """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
+               FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
+            [[d.id for d in docs]],
+        )
         con.execute(
             """INSERT INTO stories SELECT m.story_id, NULL, NULL, NULL, count(*), 0, NULL FROM story_members m
                WHERE m.story_id NOT IN (SELECT story_id FROM stories) GROUP BY m.story_id"""
