@@ -50,9 +50,10 @@ SIGNALS = (
 )
 RARE_TERMS = 12  # body terms of a document used as index keys
 MAX_POSTING = 400  # keys carried by more active stories than this are not used for candidates
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 20
 STORY_TERMS = 1500  # body terms kept per story centroid
-RECENT = 16  # members of a story compared one by one (the latest)
+RECENT = 10  # members of a story compared one by one (the latest)
+MEMBER_TERMS = 150  # heaviest terms kept of each of those members' vectors
 
 
 def story_id(first_doc_id: str) -> str:
@@ -98,7 +99,8 @@ class Story:
         if freq is not None:
             vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
             norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
-            self.recent.append({k: v / norm for k, v in vec.items()})
+            top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
+            self.recent.append({k: v / norm for k, v in top})
             self.recent_entities.append(set(doc.entities))
             del self.recent[:-RECENT], self.recent_entities[:-RECENT]
         if not self.members:
@@ -109,18 +111,27 @@ class Story:
         if doc.published:
             self.first = min(self.first or doc.published, doc.published)
             self.last = max(self.last or doc.published, doc.published)
-        self._norms.clear()
         self.years.update(doc.years)
         self.dates.update(doc.dates)
         for f in FIELDS:
             counts: Counter[str] = getattr(doc, f)
             sums = self.sums[f]
+            cached = self._norms.get(f) if freq is not None else None
+            change = 0.0
             for k, v in _tf(counts).items():
-                sums[k] = sums.get(k, 0.0) + v
+                old = sums.get(k, 0.0)
+                sums[k] = old + v
+                if cached is not None and freq is not None:
+                    change += ((old + v) ** 2 - old**2) * freq.idf(f, k) ** 2
+            if cached is not None:  # the cached norm follows the keys that changed
+                self._norms[f] = (cached[0], cached[1] + change)
+            else:
+                self._norms.pop(f, None)
             self.df[f].update(counts.keys())
         body = self.sums["body"]
         if len(body) > 2 * STORY_TERMS:
             self.sums["body"] = dict(sorted(body.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
+            self._norms.pop("body", None)
 
 
 class Frequencies:
@@ -152,27 +163,53 @@ class Frequencies:
         return math.log((self.n + 1) / (self.df[f].get(key, 0) + 1)) + 1.0
 
 
-def _cosine(doc: dict[str, float], story: Story, f: str, freq: Frequencies) -> float:
+@dataclass
+class Prepared:
+    """A document's vectors under the current document frequencies, computed once per
+    assignment and shared by every candidate story."""
+
+    fields: dict[str, tuple[list[tuple[str, float]], float]]  # per field: (key, tf*idf^2), squared norm
+    body: dict[str, float]  # unit TF-IDF body vector
+    entity_weights: dict[str, float]
+
+
+def prepare(doc: StoryDoc, freq: Frequencies) -> Prepared:
+    fields = {}
+    for f in FIELDS:
+        pairs, dn = [], 0.0
+        for k, v in _tf(getattr(doc, f)).items():
+            w = freq.idf(f, k)
+            dn += (v * w) ** 2
+            pairs.append((k, v * w * w))
+        fields[f] = (pairs, dn)
+    vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
+    norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
+    weights = {k: freq.idf("entities", k) * (1.0 + math.log(v)) for k, v in doc.entities.items()}
+    return Prepared(fields, {k: v / norm for k, v in vec.items()}, weights)
+
+
+def _cosine(prep: Prepared, story: Story, f: str, freq: Frequencies) -> float:
     sums = story.sums[f]
-    if not doc or not sums:
+    pairs, dn = prep.fields[f]
+    if not pairs or not sums or not dn:
         return 0.0
     dot = 0.0
-    dn = 0.0
-    for k, v in doc.items():
-        w = freq.idf(f, k)
-        dn += (v * w) ** 2
+    for k, v in pairs:
         s = sums.get(k)
         if s:
-            dot += v * s * w * w
+            dot += v * s
     if dot == 0.0:
         return 0.0
     sn = story.norm(f, freq)
-    return dot / math.sqrt(dn * sn) if dn and sn else 0.0
+    return dot / math.sqrt(dn * sn) if sn else 0.0
 
 
-def signals(doc: StoryDoc, story: Story, freq: Frequencies, window_days: float) -> list[float]:
+def signals(
+    doc: StoryDoc, story: Story, freq: Frequencies, window_days: float, prep: Prepared | None = None
+) -> list[float]:
     """The similarity signals of a document and a story, in the order of :data:`SIGNALS`."""
-    out = [_cosine(_tf(getattr(doc, f)), story, f, freq) for f in FIELDS]
+    prep = prep or prepare(doc, freq)
+    out = [_cosine(prep, story, f, freq) for f in FIELDS]
     story_years = set(story.years)
     if doc.years and story_years:
         shared = len(doc.years & story_years)
@@ -180,7 +217,7 @@ def signals(doc: StoryDoc, story: Story, freq: Frequencies, window_days: float) 
     else:
         out += [0.0, 0.0]
     out += _date_signals(doc, story)
-    out += _member_links(doc, story, freq)
+    out += _member_links(doc, story, prep)
     if doc.published and story.first and story.last:
         out += [math.exp(-_gap(doc.published, story) / max(window_days / 3, 1.0)), 0.0]
     else:
@@ -206,17 +243,20 @@ def _date_signals(doc: StoryDoc, story: Story) -> list[float]:
     return [0.0, 0.0, 0.0]
 
 
-def _member_links(doc: StoryDoc, story: Story, freq: Frequencies) -> list[float]:
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(k, 0.0) for k, v in a.items())
+
+
+def _member_links(doc: StoryDoc, story: Story, prep: Prepared) -> list[float]:
     """Links to the story's latest members one by one: the highest and the mean TF-IDF
     cosine; the share of the document's entity weight the story never mentions; the
     highest entity overlap (Jaccard) with one member."""
-    vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
-    norm = math.sqrt(math.fsum(v * v for v in vec.values()))
-    cosines = [sum(v * m.get(k, 0.0) for k, v in vec.items()) / norm for m in story.recent] if norm else []
-    weights = {k: freq.idf("entities", k) * (1.0 + math.log(v)) for k, v in doc.entities.items()}
-    total = math.fsum(weights.values())
+    cosines = [_dot(prep.body, m) for m in story.recent] if prep.body else []
+    total = math.fsum(prep.entity_weights.values())
     known = story.sums["entities"]
-    novel = math.fsum(w for k, w in weights.items() if k not in known) / total if total else 0.0
+    novel = math.fsum(w for k, w in prep.entity_weights.items() if k not in known) / total if total else 0.0
     names = set(doc.entities)
     overlaps = [len(names & m) / len(names | m) for m in story.recent_entities if names or m]
     return [
@@ -296,13 +336,14 @@ class Clusterer:
                     del self.index[key]
 
     # -- assignment ---------------------------------------------------------------
-    def probability(self, doc: StoryDoc, story: Story) -> float:
-        return self.weights.probability(signals(doc, story, self.freq, self.window_days))
+    def probability(self, doc: StoryDoc, story: Story, prep: Prepared | None = None) -> float:
+        return self.weights.probability(signals(doc, story, self.freq, self.window_days, prep))
 
     def best(self, doc: StoryDoc) -> tuple[Story | None, float]:
         best, best_p = None, 0.0
+        prep = prepare(doc, self.freq)
         for story in self.candidates(doc):
-            p = self.probability(doc, story)
+            p = self.probability(doc, story, prep)
             if p > best_p:
                 best, best_p = story, p
         return best, best_p

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .cluster import SIGNALS, Clusterer, Story, signals, stream
+from .cluster import SIGNALS, Clusterer, Story, prepare, signals, stream
 from .features import StoryDoc
 from .metrics import bcubed
 from .weights import Weights
@@ -40,8 +40,9 @@ def training_rows(docs: Sequence[StoryDoc], labels: Sequence[str]) -> tuple[np.n
         candidates = clusterer.candidates(doc)
         if true is not None and all(c.id != true.id for c in candidates):
             candidates.append(true)
+        prep = prepare(doc, clusterer.freq)
         for story in candidates:
-            xs.append(signals(doc, story, clusterer.freq, clusterer.window_days))
+            xs.append(signals(doc, story, clusterer.freq, clusterer.window_days, prep))
             ys.append(1.0 if true is not None and story.id == true.id else 0.0)
         if true is None:
             by_label[label] = clusterer.stories[clusterer.add(doc).story_id]
