@@ -20,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date, timedelta
+from pathlib import Path
 
 from newsgraph.model import Article
 from newsgraph.stories import Clusterer, StoryDoc, from_article
@@ -54,14 +55,47 @@ def copy(doc: StoryDoc, k: int, day: date, n: int) -> StoryDoc:
     )
 
 
+def store_path(records: str, batch: int = 64) -> None:
+    """Store writes of the analysed dev documents (batches of 64, as ingest writes them),
+    alone and with story assignment (StoryAssigner: assign, write, flush)."""
+    import tempfile
+
+    from newsgraph.store import Store
+    from newsgraph.stories.persist import StoryAssigner
+
+    articles = []
+    with open(records, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                rec["metadata"] = {}
+                articles.append(Article.from_record(rec))
+    for with_stories in (False, True):
+        with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "s.duckdb") as store:
+            assigner = StoryAssigner(store)
+            t0 = time.perf_counter()
+            for i in range(0, len(articles), batch):
+                part = articles[i : i + batch]
+                if with_stories:
+                    assigner.assign(part)
+                store.write(part, "bench")
+                if with_stories:
+                    assigner.flush()
+            ms = 1000 * (time.perf_counter() - t0) / len(articles)
+        print(f"store write path: {ms:.2f} ms/document {'with' if with_stories else 'without'} stories")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--records", required=True)
     ap.add_argument("--sizes", default="1000,10000,100000")
     ap.add_argument("--per-day", type=int, default=150, help="documents published per day")
     ap.add_argument("--probe", type=int, default=300, help="documents timed at each size")
+    ap.add_argument("--store", action="store_true", help="also time the ingest write path with and without stories")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
+    if args.store:
+        store_path(args.records)
     base = load(args.records)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     clusterer = Clusterer()

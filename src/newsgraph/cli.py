@@ -298,7 +298,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
     settings = settings_from(args)
-    options = {"mode": args.mode, "order": args.order} if args.task == "stories" else {}
+    options = {"mode": args.mode, "order": args.order, "executor": args.executor} if args.task == "stories" else {}
     metrics = evaluate(args.task, args.file, settings, **options)
     if args.json:
         emit({"task": args.task, "file": args.file, **metrics})

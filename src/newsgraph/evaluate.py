@@ -486,10 +486,13 @@ def eval_quotes(path: str | Path, settings: Settings) -> Metrics:
 
 
 # -- stories ---------------------------------------------------------------------------
-def eval_stories(path: str | Path, settings: Settings, mode: str = "batch", order: str = "date") -> Metrics:
+def eval_stories(
+    path: str | Path, settings: Settings, mode: str = "batch", order: str = "date", executor: str = "local"
+) -> Metrics:
     """Stories of FORMATS.md: analyze every document, cluster them all together (``batch``,
     or ``stream``: one pass, in publication order (``date``; undated documents last, in file
-    order) or in file order), and score the grouping against ``story`` with B-cubed and ARI."""
+    order) or in file order), and score the grouping against ``story`` with B-cubed and ARI.
+    With the spark executor, streaming clusters on Spark (time blocks, see executors/spark.py)."""
     from . import executors
     from .model import Article
     from .stories import batch, by_date, from_article, stream
@@ -504,10 +507,17 @@ def eval_stories(path: str | Path, settings: Settings, mode: str = "batch", orde
         for r in rows
     ]
     started = time.perf_counter()
-    docs = [from_article(a) for a in executors.run(articles, settings) if isinstance(a, Article)]
+    docs = [from_article(a) for a in executors.run(articles, settings, executor) if isinstance(a, Article)]
     analyzed = time.perf_counter()
     ordered = by_date(docs) if order == "date" else docs
-    assigned = batch(ordered) if mode == "batch" else list(stream(ordered))
+    if mode == "batch":
+        assigned = batch(ordered)
+    elif executor == "spark" and order == "date":
+        from .executors.spark import cluster_stories
+
+        assigned = cluster_stories(ordered)
+    else:
+        assigned = list(stream(ordered))
     predicted = {a.doc_id: a.story_id for a in assigned}
     ids = [d.id for d in docs]
     metrics: Metrics = score([predicted[i] for i in ids], [gold[i] for i in ids])
