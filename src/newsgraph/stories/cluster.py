@@ -285,7 +285,7 @@ class Clusterer:
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
         self.now: date | None = None
-        self.evicted: list[Story] = []
+        self.evicted = 0  # stories dropped from the window so far
         self.evicting = True  # batch mode keeps every story (the candidates still respect the window)
 
     # -- index ------------------------------------------------------------------
@@ -325,7 +325,7 @@ class Clusterer:
         for story in old:
             del self.stories[story.id]
             self.freq.remove(story)
-            self.evicted.append(story)
+            self.evicted += 1
         if old:
             gone = {s.id for s in old}
             for key in list(self.index):
