@@ -302,7 +302,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluate import evaluate
 
     settings = settings_from(args)
-    metrics = evaluate(args.task, args.file, settings)
+    options = {"mode": args.mode, "order": args.order, "executor": args.executor} if args.task == "stories" else {}
+    metrics = evaluate(args.task, args.file, settings, **options)
     if args.json:
         emit({"task": args.task, "file": args.file, **metrics})
     else:
@@ -349,6 +350,41 @@ def cmd_events(args: argparse.Namespace) -> int:
             f"{r.date or '?':<10}  {r.code:<9} {src:>9} -> {tgt:<9} {r.factuality:<12}{where}\n"
             f"            {' '.join((r.evidence or '').split())[:160]}\n"
         )
+    return 0
+
+
+@command("stories")
+def cmd_stories(args: argparse.Namespace) -> int:
+    """List stories (articles that report one event), newest first; --recluster repairs a window."""
+    from .query import Graph
+
+    settings = settings_from(args)
+    if args.recluster:
+        from .store import Store
+        from .stories.persist import recluster
+
+        with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
+            counts = recluster(store, since=args.since, until=args.until)
+        if args.json:
+            emit(counts)
+        else:
+            warn(
+                f"reclustered {counts['documents']} documents: {counts['stories_before']} stories -> {counts['stories_after']}"
+            )
+        return 0
+    with Graph(settings.db) as g:
+        rows = g.stories(since=args.since, until=args.until, q=args.q, limit=args.limit)
+    if args.json:
+        for row in rows.to_dicts():
+            emit(row)
+        return 0
+    for r in rows:
+        span = f"{r.first_seen or '?'}..{r.last_seen or '?'}"
+        sys.stdout.write(
+            f"{r.story_id}  {r.n_articles:>4} articles {r.n_sources:>3} sources  {span:<22} {(r.title or '')[:80]}\n"
+        )
+    if not rows.items:
+        warn("no stories found")
     return 0
 
 
@@ -459,6 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common, run], help=cmd_eval.__doc__)
     p.add_argument("task")
     p.add_argument("file")
+    p.add_argument(
+        "--mode", choices=("batch", "stream"), default="batch", help="stories: cluster all at once or one pass"
+    )
+    p.add_argument("--order", choices=("date", "file"), default="date", help="stories: publication or file order")
     p = sub.add_parser("events", parents=[common], help=cmd_events.__doc__)
     p.add_argument("--actor", help="actor code or prefix, as source or target (RUS, USAGOV, IGO)")
     p.add_argument("--code", help="PLOVER type (CONSULT) or CAMEO code prefix (04)")
@@ -466,6 +506,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--place", help="place name")
     p.add_argument("--factuality", choices=["asserted", "negated", "possible", "future", "hypothetical"])
     p.add_argument("--limit", type=int, default=100)
+    p = sub.add_parser("stories", parents=[common], help=cmd_stories.__doc__)
+    p.add_argument(
+        "--since", help="ISO date: stories last seen on or after it (with --recluster: documents published since)"
+    )
+    p.add_argument("--until", help="ISO date: stories first seen on or before it (with --recluster: published until)")
+    p.add_argument("--q", help="words that the story's title must contain")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--recluster", action="store_true", help="cluster the window again (splits and merges stories)")
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
     p.add_argument(

@@ -558,16 +558,64 @@ def eval_quotes(path: str | Path, settings: Settings) -> Metrics:
     return metrics
 
 
+# -- stories ---------------------------------------------------------------------------
+def eval_stories(
+    path: str | Path, settings: Settings, mode: str = "batch", order: str = "date", executor: str = "local"
+) -> Metrics:
+    """Stories of FORMATS.md: analyze every document, cluster them all together (``batch``,
+    or ``stream``: one pass, in publication order (``date``; undated documents last, in file
+    order) or in file order), and score the grouping against ``story`` with B-cubed and ARI.
+    With the spark executor, streaming clusters on Spark (time blocks, see executors/spark.py)."""
+    from . import executors
+    from .model import Article
+    from .stories import batch, by_date, from_article, stream
+    from .stories.metrics import score
+
+    if mode not in ("batch", "stream") or order not in ("date", "file"):
+        raise EvalError(f"mode is batch or stream, order date or file (not {mode!r}, {order!r})", origin="eval")
+    rows = list(read_jsonl(path))
+    gold = {str(r["id"]): str(r["story"]) for r in rows}
+    articles = [
+        Article(id=str(r["id"]), text=r["text"], title=r.get("title"), published=r.get("date"), origin=str(r["id"]))
+        for r in rows
+    ]
+    started = time.perf_counter()
+    docs = [from_article(a) for a in executors.run(articles, settings, executor) if isinstance(a, Article)]
+    analyzed = time.perf_counter()
+    ordered = by_date(docs) if order == "date" else docs
+    if mode == "batch":
+        assigned = batch(ordered)
+    elif executor == "spark" and order == "date":
+        from .executors.spark import cluster_stories
+
+        assigned = cluster_stories(ordered)
+    else:
+        assigned = list(stream(ordered))
+    predicted = {a.doc_id: a.story_id for a in assigned}
+    ids = [d.id for d in docs]
+    metrics: Metrics = score([predicted[i] for i in ids], [gold[i] for i in ids])
+    metrics["mode"] = mode
+    metrics["order"] = order
+    metrics["skipped"] = len(rows) - len(docs)
+    metrics["clustering_seconds"] = time.perf_counter() - analyzed
+    metrics["documents_per_second"] = len(docs) / (time.perf_counter() - started)
+    return metrics
+
+
 TASKS: dict[str, Callable[[str | Path, Settings], Metrics]] = {
     "extract": eval_extract,
     "ner": eval_ner,
     "events": eval_events,
     "geo": eval_geo,
     "quotes": eval_quotes,
+    "stories": eval_stories,
 }
 
 
-def evaluate(task: str, path: str | Path, settings: Settings) -> Metrics:
+def evaluate(task: str, path: str | Path, settings: Settings, **options: str) -> Metrics:
+    """Score ``task``; ``options`` are the task's own (stories: ``mode``, ``order``)."""
     if task not in TASKS:
         raise EvalError(f"unknown task {task!r}; tasks are: {', '.join(TASKS)}", origin="eval")
+    if task == "stories":
+        return eval_stories(path, settings, **options)
     return TASKS[task](path, settings)

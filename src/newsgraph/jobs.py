@@ -71,8 +71,15 @@ class Summary:
 
 
 def analyze(paths: Iterable[str | Path], settings: Settings, executor: str = "local") -> Iterator[Article | Skipped]:
+    """Analyze documents; each record carries ``story``, clustered over the documents of this run."""
+    from .stories import Clusterer, from_article
+
     items = ingest.read(paths, settings.max_text_bytes)
-    yield from executors.run(items, settings, executor)
+    clusterer = Clusterer()
+    for item in executors.run(items, settings, executor):
+        if isinstance(item, Article):
+            item.story = clusterer.assign(from_article(item)).story_id
+        yield item
 
 
 def ingest_paths(
@@ -154,11 +161,17 @@ def _ingest(
         if chunk:
             yield from flush()
 
+    from .stories.persist import StoryAssigner
+
+    stories = StoryAssigner(store)
+
     def write(batch: list[Article]) -> None:
+        stories.assign(batch)  # sets Article.story, so the stored record carries it
         # one bad document never loses the batch: the store writes the others and
         # reports that one (E402), which counts as skipped
         failed: list[Skipped] = []
         summary.stored += store.write(batch, version, failed=failed)
+        stories.flush()
         summary.skipped.extend(failed)
         if failed and progress:
             for item in failed:

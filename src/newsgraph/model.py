@@ -237,6 +237,7 @@ class Article:
     dates: list[DateMention] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
     tone: float | None = None
+    story: str | None = None  # id of the story the document belongs to (newsgraph.stories)
     content_hash: str = ""  # hash of the text as read, before any stage changed it
     # What went wrong but did not lose the document: "E300 places: KeyError: 'x'" (code, stage, why)
     warnings: list[str] = field(default_factory=list)
@@ -364,6 +365,7 @@ _ARTICLE_FIELDS = {
     "metadata",
     "boilerplate",
     "tone",
+    "story",
     "content_hash",
     "warnings",
     "stages",

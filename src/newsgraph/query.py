@@ -14,6 +14,7 @@ from . import sqlguard
 from .errors import QueryError, StoreError
 from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
 from .store import Store
+from .stories.persist import StoryRow
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -409,6 +410,54 @@ class Graph:
         return ResultSet.of(EventRow, rows, total, limit, offset)
 
     # -- one document through the pipeline ------------------------------------------------
+    def stories(
+        self,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        q: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> ResultSet[StoryRow]:
+        """Stories last seen on or after ``since`` (first seen up to ``until``) whose title
+        contains every word of ``q``; most recent first, then the largest."""
+        where: list[str] = []
+        params: list[Any] = []
+        if since:
+            where.append("s.last_seen >= ?")
+            params.append(_date_prefix(since))
+        if until:
+            bound = _date_prefix(until)
+            where.append("substr(s.first_seen, 1, ?) <= ?")
+            params += [len(bound), bound]
+        for word in _words(q):
+            where.append("contains(lower(coalesce(s.title, '')), ?)")
+            params.append(word)
+        return self._page(
+            StoryRow,
+            "SELECT s.story_id, s.title, s.first_seen, s.last_seen, s.n_articles, s.n_sources, s.updated FROM stories s",
+            where,
+            params,
+            "s.last_seen DESC NULLS LAST, s.n_articles DESC, s.story_id",
+            limit,
+            offset,
+        )
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """One story with its articles (id, title, source, published, score), oldest first."""
+        rows = self._rows(
+            "SELECT story_id, title, first_seen, last_seen, n_articles, n_sources, updated FROM stories WHERE story_id = ?",
+            [story_id],
+        )
+        if not rows:
+            return None
+        articles = self._rows(
+            """SELECT d.id, d.title, d.url, d.source, d.published, m.score FROM story_members m
+               JOIN documents d ON d.id = m.doc_id WHERE m.story_id = ?
+               ORDER BY d.published NULLS LAST, d.id""",
+            [story_id],
+        )
+        return {**rows[0], "articles": articles}
+
     def pipeline(self) -> Pipeline:
         """The pipeline (loaded once per Graph, on first use) that ``analyze`` and ``ingest`` run."""
         with self._pipeline_lock:

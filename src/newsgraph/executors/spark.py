@@ -94,3 +94,65 @@ def _window(sc: Any, settings: Settings, window: list[tuple[int, list[Item]]]) -
         results = iter(done.get(index, []))
         for item in batch:
             yield next(results) if isinstance(item, Article) else item
+
+
+# -- stories ---------------------------------------------------------------------------
+def _cluster_block(block: tuple[int, list[Any]]) -> tuple[int, list[tuple[str, str, float]]]:
+    from ..stories import stream
+
+    index, docs = block
+    return index, [(a.doc_id, a.story_id, a.score) for a in stream(docs)]
+
+
+def cluster_stories(docs: Iterable[Any], block_days: float | None = None) -> list[Any]:
+    """Story clustering on Spark, for corpora beyond one machine (``docs``: StoryDocs).
+
+    Documents are partitioned by time block (``block_days``, default four windows), and
+    each block, with the window of documents before it as warm-up, is clustered on a
+    worker by exactly the local streaming assignment (:func:`newsgraph.stories.stream`,
+    publication order). The driver stitches the blocks in order: a story of a block that
+    holds warm-up documents continues the story those documents had in the block before,
+    otherwise it keeps its own id (a hash of its first document, as locally). Undated
+    documents form one block of their own. Returns Assignments in publication order.
+    """
+    from ..stories import Assignment, by_date
+    from ..stories.weights import load
+
+    ordered = by_date(docs)
+    window = load().window_days
+    block_days = block_days or 4 * window
+    dated = [d for d in ordered if d.published]
+    blocks: dict[int, list[Any]] = {}
+    own: dict[int, set[str]] = {}
+    if dated:
+        day0 = dated[0].published
+        assert day0 is not None
+        for d in dated:
+            assert d.published is not None
+            offset = (d.published - day0).days
+            b = int(offset // block_days)
+            blocks.setdefault(b, []).append(d)
+            own.setdefault(b, set()).add(d.id)
+            nxt = int((offset + window) // block_days)  # also warm-up of the next block when within a window of it
+            if nxt != b:
+                blocks.setdefault(nxt, []).append(d)
+    undated = [d for d in ordered if not d.published]
+    if undated:
+        key = max(blocks, default=-1) + 1
+        blocks[key] = undated
+        own[key] = {d.id for d in undated}
+    sc = session().sparkContext
+    work = sorted(blocks.items())
+    done = dict(sc.parallelize(work, numSlices=max(1, len(work))).map(_cluster_block).collect())
+    final: dict[str, tuple[str, float]] = {}
+    for b, _ in work:
+        rows = done[b]
+        mine = own.get(b, set())
+        continued: dict[str, str] = {}
+        for doc_id, sid, _score in rows:
+            if doc_id not in mine and doc_id in final and sid not in continued:
+                continued[sid] = final[doc_id][0]  # the earliest warm-up member decides
+        for doc_id, sid, score in rows:
+            if doc_id in mine:
+                final[doc_id] = (continued.get(sid, sid), score)
+    return [Assignment(d.id, final[d.id][0], final[d.id][1], False) for d in ordered]

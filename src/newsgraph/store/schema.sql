@@ -160,3 +160,20 @@ CREATE TABLE IF NOT EXISTS event_actors (
 
 -- schema 3: what went wrong but did not lose the document ("E300 places: ..."), as a JSON list
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS warnings JSON;
+
+-- stories: documents that report the same real-world event (newsgraph.stories)
+CREATE TABLE IF NOT EXISTS stories (
+    story_id   VARCHAR PRIMARY KEY,   -- a hash of the first member's document id
+    title      VARCHAR,               -- the first member's title (or first line)
+    first_seen VARCHAR,               -- ISO date of the earliest dated member
+    last_seen  VARCHAR,
+    n_articles INTEGER,
+    n_sources  INTEGER,
+    updated    VARCHAR                -- when the story was last written
+);
+
+CREATE TABLE IF NOT EXISTS story_members (
+    story_id VARCHAR NOT NULL,
+    doc_id   VARCHAR NOT NULL,
+    score    DOUBLE                   -- probability of the match when the document joined (1.0: it started the story)
+);

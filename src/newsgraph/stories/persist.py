@@ -1,0 +1,179 @@
+"""Stories in the store: tables ``stories`` and ``story_members`` (store/schema.sql).
+
+:class:`StoryAssigner` is what ``newsgraph ingest`` uses: it reloads the active
+stories (those seen within the window before the newest stored document) from
+the records of their members, assigns each batch of new documents against them,
+and writes the stories it touched. :func:`recluster` is the repair pass: it
+clusters a window of the store again in batch mode (which splits and merges) and
+rewrites the stories of that window.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from ..model import Article
+from ..store import Store
+from .cluster import Assignment, Clusterer, Story, batch
+from .features import StoryDoc, from_article
+
+
+@dataclass
+class StoryRow:
+    """One story: how many articles and sources carried it, and its date span."""
+
+    story_id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    n_articles: int
+    n_sources: int
+    updated: str | None = None
+
+
+def _docs(store: Store, where: str, params: list[Any]) -> list[tuple[StoryDoc, str | None]]:
+    """StoryDocs of stored documents (from their records), with their current story."""
+    with store._lock:
+        rows = store.con.execute(
+            f"""SELECT d.record, m.story_id, m.score FROM documents d
+                LEFT JOIN story_members m ON m.doc_id = d.id
+                WHERE {where} ORDER BY d.published NULLS LAST, d.ingested_at, d.id""",
+            params,
+        ).fetchall()
+    out = []
+    for record, sid, _score in rows:
+        rec = json.loads(record)
+        rec["metadata"] = {}
+        out.append((from_article(Article.from_record(rec)), sid))
+    return out
+
+
+class StoryAssigner:
+    """Assigns new documents to the stories of a store; see the module docstring."""
+
+    def __init__(self, store: Store, clusterer: Clusterer | None = None) -> None:
+        self.store = store
+        self.clusterer = clusterer or Clusterer()
+        self.touched: dict[str, Story] = {}
+        self._loaded = False
+
+    def _load(self) -> None:
+        """The active window: members of stories last seen within the window of the newest one."""
+        self._loaded = True
+        with self.store._lock:
+            row = self.store.con.execute("SELECT max(last_seen) FROM stories").fetchone()
+        newest = row[0] if row else None
+        if newest:
+            start = (date.fromisoformat(newest[:10]) - timedelta(days=self.clusterer.window_days)).isoformat()
+            where, params = "m.story_id IN (SELECT story_id FROM stories WHERE last_seen >= ?)", [start]
+        else:  # undated stories: all of them (a store without dates stays small in practice)
+            where, params = "m.story_id IN (SELECT story_id FROM stories WHERE last_seen IS NULL)", []
+        members: dict[str, list[tuple[StoryDoc, float]]] = {}
+        for doc, sid in _docs(self.store, where, params):
+            if sid:
+                members.setdefault(sid, []).append((doc, 1.0))
+        for sid, docs in members.items():
+            self.clusterer.restore(sid, docs)
+
+    def assign(self, articles: Iterable[Article]) -> list[Assignment]:
+        """Set ``article.story`` for each (in publication order when known)."""
+        if not self._loaded:
+            self._load()
+        listed = list(articles)
+        docs = {a.id: from_article(a) for a in listed}
+        order = sorted(listed, key=lambda a: (a.published is None, a.published or ""))
+        out = []
+        for article in order:
+            done = self.clusterer.assign(docs[article.id])
+            article.story = done.story_id
+            self.touched[done.story_id] = self.clusterer.stories[done.story_id]
+            out.append(done)
+        self._pending = out
+        return out
+
+    def flush(self) -> int:
+        """Write the memberships of the last batch and the stories it touched."""
+        pending = getattr(self, "_pending", [])
+        write(self.store, self.touched.values(), pending)
+        n = len(self.touched)
+        self.touched = {}
+        self._pending = []
+        return n
+
+
+def write(store: Store, stories: Iterable[Story], assignments: Iterable[Assignment]) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+    members = [(a.story_id, a.doc_id, a.score) for a in assignments]
+    rows = [
+        (
+            s.id,
+            s.title or None,
+            s.first.isoformat() if s.first else None,
+            s.last.isoformat() if s.last else None,
+            len(s.members),
+            len(s.sources),
+            now,
+        )
+        for s in stories
+    ]
+    with store.transaction() as con:
+        if members:
+            con.execute("DELETE FROM story_members WHERE doc_id IN (SELECT unnest(?))", [[m[1] for m in members]])
+            con.executemany("INSERT INTO story_members VALUES (?, ?, ?)", members)
+        if rows:
+            con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [[r[0] for r in rows]])
+            con.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        # counts from the members table, so a story that lost documents to another stays right
+        ids = [r[0] for r in rows]
+        if ids:
+            con.execute(
+                """UPDATE stories SET n_articles = c.n FROM (
+                       SELECT story_id, count(*) AS n FROM story_members
+                       WHERE story_id IN (SELECT unnest(?)) GROUP BY story_id) c
+                   WHERE stories.story_id = c.story_id""",
+                [ids],
+            )
+
+
+def recluster(store: Store, since: str | None = None, until: str | None = None) -> dict[str, int]:
+    """Cluster the documents published in [since, until] again (batch mode: splits and merges)
+    and replace their stories. Returns counts before and after."""
+    where: list[str] = ["true"]
+    params: list[Any] = []
+    if since:
+        where.append("d.published >= ?")
+        params.append(since)
+    if until:
+        where.append("substr(d.published, 1, ?) <= ?")
+        params += [len(until), until]
+    found = _docs(store, " AND ".join(where), params)
+    docs = [d for d, _ in found]
+    before = {sid for _, sid in found if sid}
+    result = batch(docs)
+    stories: dict[str, Story] = {}
+    clusterer = Clusterer()
+    by_id = {d.id: d for d in docs}
+    for a in result:
+        story = stories.setdefault(a.story_id, Story(id=a.story_id))
+        story.add(by_id[a.doc_id], clusterer.freq)
+    with store.transaction() as con:
+        if before:
+            con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [sorted(before)])
+    write(store, stories.values(), result)
+    # documents of the old stories outside the window keep their story: recount it;
+    # the records of the window's documents carry their new story
+    with store.transaction() as con:
+        con.execute(
+            """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
+               FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
+            [[d.id for d in docs]],
+        )
+        con.execute(
+            """INSERT INTO stories SELECT m.story_id, NULL, NULL, NULL, count(*), 0, NULL FROM story_members m
+               WHERE m.story_id NOT IN (SELECT story_id FROM stories) GROUP BY m.story_id"""
+        )
+    return {"documents": len(docs), "stories_before": len(before), "stories_after": len(stories)}

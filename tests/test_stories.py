@@ -1,0 +1,215 @@
+"""Story clustering: metrics, the learned model, incremental assignment, the store, the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsgraph.model import Article, Entity, Event, Mention, Place
+from newsgraph.stories import Clusterer, batch, by_date, from_article, story_id, stream
+from newsgraph.stories.learn import fit_logistic, group_folds, topic
+from newsgraph.stories.metrics import adjusted_rand, bcubed, score
+from newsgraph.stories.weights import load
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DEV = ROOT.parent / "shared" / "eval" / "stories" / "dev.jsonl"
+
+
+def article(
+    doc_id: str,
+    text: str,
+    *,
+    people: list[str],
+    place: tuple[str, int],
+    published: str | None = None,
+    actor: str | None = None,
+) -> Article:
+    a = Article(id=doc_id, text=text, published=published, source=f"src-{doc_id[-1]}")
+    a.entities = [Entity(name=p, type="PERSON", mentions=[Mention(0, 1, p)]) for p in people]
+    a.places = [
+        Place(
+            name=place[0],
+            geonameid=place[1],
+            lat=None,
+            lon=None,
+            country=None,
+            feature=None,
+            mentions=[Mention(0, 1, place[0])],
+        )
+    ]
+    if actor:
+        a.events = [
+            Event(
+                code="ASSAULT",
+                cameo="190",
+                source=actor,
+                source_name=None,
+                target=None,
+                target_name=None,
+                mode=None,
+                factuality="asserted",
+                date=None,
+                place=None,
+                evidence=(0, 1),
+            )
+        ]
+    return a
+
+
+TEXTS = {
+    "quake-a": "A powerful earthquake struck {p} on Wednesday, killing {n} people as houses and a hospital collapsed. "
+    "Governor {g} said rescuers were still pulling survivors from the rubble of the market town near the coast.",
+    "quake-b": "Rescue teams dug through collapsed buildings in {p} after a 6.3 magnitude quake destroyed medieval "
+    "churches; {n} are dead. Regional president {g} asked for tents and doctors for the homeless mountain villages.",
+    "trial-a": "The trial of {g} opened in {p} on Tuesday. Prosecutors accuse {g} of fraud and bribery, while the "
+    "defence said the charges were political. The judge adjourned the hearing until next week.",
+}
+
+
+def corpus() -> tuple[list[Article], list[str]]:
+    docs, labels = [], []
+    specs = [
+        ("quake-a", "Sumatra", 1213642, "Ahmad Hidayat", "2009-04-07"),
+        ("quake-b", "Abruzzo", 3183560, "Gianni Chiodi", "2009-04-06"),
+        ("trial-a", "Milan", 3173435, "Silvio Berlusconi", "2009-04-08"),
+    ]
+    for label, place, gid, person, day in specs:
+        for i in range(4):
+            text = TEXTS[label].format(p=place, n=40 + i, g=person) + f" Report number {i} from the desk."
+            published = f"{day}T{10 + i}:00"
+            docs.append(article(f"{label}-{i}", text, people=[person], place=(place, gid), published=published))
+            labels.append(label)
+    return docs, labels
+
+
+def test_bcubed_and_ari_known_values() -> None:
+    gold = ["a", "a", "a", "b", "b"]
+    assert bcubed(gold, gold) == (1.0, 1.0, 1.0)
+    assert adjusted_rand(["x", "x", "y", "y", "y"], gold) < 1.0
+    assert adjusted_rand(["1", "1", "1", "2", "2"], gold) == pytest.approx(1.0)
+    p, r, _ = bcubed(["x"] * 5, gold)
+    assert r == 1.0 and p == pytest.approx((3 * 3 / 5 + 2 * 2 / 5) / 5)
+    p, r, _ = bcubed(["1", "2", "3", "4", "5"], gold)
+    assert p == 1.0 and r == pytest.approx((3 * (1 / 3) + 2 * (1 / 2)) / 5)
+    assert score(["1", "2"], ["a", "a"])["stories_predicted"] == 2
+
+
+def test_logistic_regression_separates_and_folds_keep_topics_whole() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - x[:, 1] > 0).astype(float)
+    coef, _ = fit_logistic(x, y, l2=0.1)
+    assert coef[0] > 1 and coef[1] < -1
+    labels = [f"{t}_ecb" for t in range(7) for _ in range(3)] + [f"{t}_ecbplus" for t in range(7) for _ in range(2)]
+    groups = [topic(lab) for lab in labels]
+    folds = group_folds(groups, 5)
+    assert sorted(i for f in folds for i in f) == list(range(len(labels)))
+    for fold in folds:
+        held = {groups[i] for i in fold}
+        assert all(groups[i] not in held for other in folds if other is not fold for i in other)
+
+
+def test_packaged_weights_are_learned() -> None:
+    w = load()
+    assert w.trained_on.get("documents", 0) > 100
+    assert 0 < w.threshold < 1
+    assert w.coef["body_cos"] > 0 and w.coef["entity_cos"] > 0
+
+
+def test_stream_separates_same_type_events_by_place_and_people() -> None:
+    docs, labels = corpus()
+    features = [from_article(a) for a in docs]
+    assigned = {a.doc_id: a.story_id for a in stream(by_date(features))}
+    predicted = [assigned[a.id] for a in docs]
+    assert score(predicted, labels)["bcubed_f1"] == pytest.approx(1.0)
+    # a story's id is a hash of its first member's id
+    assert assigned["quake-b-0"] == story_id("quake-b-0")
+    out = {a.doc_id: a.story_id for a in batch(features)}
+    assert score([out[a.id] for a in docs], labels)["ari"] == pytest.approx(1.0)
+
+
+def test_window_evicts_old_stories_and_bounds_memory() -> None:
+    clusterer = Clusterer(window_days=3)
+    docs, _ = corpus()
+    by_id = {a.id: a for a in docs}
+    first = clusterer.assign(from_article(by_id["quake-b-0"]))  # 2009-04-06
+    clusterer.assign(from_article(by_id["trial-a-0"]))  # 2009-04-08
+    assert first.story_id in clusterer.stories
+    late = by_id["quake-b-1"]
+    late.published = "2009-05-20T10:00"  # six weeks later: the first story is no longer active
+    again = clusterer.assign(from_article(late))
+    assert first.story_id not in clusterer.stories and again.new
+    assert all(clusterer.freq.df["body"].values())
+    assert clusterer.freq.n == 1
+
+
+def test_ingest_assigns_against_the_store(db: str) -> None:
+    from newsgraph.query import Graph
+    from newsgraph.store import Store
+    from newsgraph.stories.persist import StoryAssigner, recluster
+
+    docs, labels = corpus()
+    with Store(db) as store:
+        # two runs: the second reloads the stories active in the window from the store
+        order = [a for a in docs if a.id.startswith("quake-b")] + [a for a in docs if not a.id.startswith("quake-b")]
+        for part in (order[:6], order[6:]):
+            assigner = StoryAssigner(store)
+            assigner.assign(part)
+            store.write(part, "test")
+            assigner.flush()
+        members = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+        assert score([members[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
+        rec = json.loads(store.con.execute("SELECT record FROM documents WHERE id = 'quake-a-3'").fetchone()[0])
+        assert rec["story"] == members["quake-a-3"]
+        store.con.execute("UPDATE story_members SET story_id = 'wrong' WHERE doc_id = 'quake-a-3'")
+        counts = recluster(store, since="2009-04-01")
+        assert counts["documents"] == 12 and counts["stories_after"] == 3
+        members = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+        assert score([members[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
+        rec = json.loads(store.con.execute("SELECT record FROM documents WHERE id = 'quake-a-3'").fetchone()[0])
+        assert rec["story"] == members["quake-a-3"] != "wrong"
+    with Graph(db) as g:
+        rows = g.stories(limit=10)
+        assert rows.total == 3 and {r.n_articles for r in rows} == {4}
+        assert rows.items[0].first_seen == "2009-04-08"
+        quake = g.stories(q="earthquake sumatra").items[0]
+        story = g.story(quake.story_id)
+        assert story is not None and len(story["articles"]) == 4
+        assert g.stories(since="2009-04-08").total == 1
+
+
+def test_cli_stories_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsgraph.cli import main
+    from newsgraph.store import Store
+    from newsgraph.stories.persist import StoryAssigner
+
+    docs, _ = corpus()
+    with Store(db) as store:
+        assigner = StoryAssigner(store)
+        assigner.assign(docs)
+        store.write(docs, "test")
+        assigner.flush()
+    assert main(["stories", "--db", db, "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 3 and all(r["n_articles"] == 4 and r["n_sources"] == 4 for r in rows)
+    assert main(["stories", "--db", db, "--recluster", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stories_after"] == 3
+
+
+@pytest.mark.slow
+def test_eval_stories_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from newsgraph.cli import main
+
+    lines = (ROOT / "samples" / "ecbplus.jsonl").read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(line) for line in lines]
+    picked = [r for r in rows if r["story"] in ("1_ecb", "3_ecb")][:4] + [r for r in rows if r["story"] == "3_ecb"][:3]
+    path = tmp_path / "stories.jsonl"
+    path.write_text("".join(json.dumps({**r, "date": None}) + "\n" for r in picked), encoding="utf-8")
+    for mode in ("batch", "stream"):
+        assert main(["eval", "stories", str(path), "--mode", mode, "--order", "file", "--workers", "1", "--json"]) == 0
+        metrics = json.loads(capsys.readouterr().out)
+        assert metrics["mode"] == mode and metrics["documents"] == len(picked)
+        assert 0.0 <= metrics["bcubed_f1"] <= 1.0 and -1.0 <= metrics["ari"] <= 1.0
