@@ -24,7 +24,7 @@ from ..errors import SchemaVersionError, StoreError
 from ..model import Article
 from .rows import DERIVED, rows_for
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def schema_sql() -> str:
