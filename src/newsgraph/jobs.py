@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import executors, ingest
+from . import crossdoc, executors, ingest
 from .config import Settings
 from .model import Article, Skipped
 from .pipeline import Pipeline
@@ -120,9 +120,11 @@ def _ingest(
             pending.append(result)
             if len(pending) >= write_every:
                 summary.stored += store.write(pending, version)
+                crossdoc.update(store, [a.id for a in pending])  # merged events, entity ids (issue 11)
                 pending = []
         if progress:
             progress(result)
     if pending:
         summary.stored += store.write(pending, version)
+        crossdoc.update(store, [a.id for a in pending])  # merged events, entity ids (issue 11)
     return summary

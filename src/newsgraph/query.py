@@ -10,7 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import crossdoc
 from .errors import QueryError, StoreError
+from .query_stories import CrossDocQueries
 from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
 from .store import Store
 
@@ -31,7 +33,7 @@ PERIODS = {
 }
 
 
-class Graph:
+class Graph(CrossDocQueries):
     """A newsgraph store opened for queries: ``newsgraph.open("newsgraph.duckdb")``."""
 
     def __init__(
@@ -109,7 +111,7 @@ class Graph:
         return ResultSet.of(kind, rows, total, limit, offset)
 
     def stats(self) -> dict[str, int]:
-        return self.store.counts()
+        return {**self.store.counts(), **self._crossdoc_counts()}
 
     def record(self, doc_id: str) -> dict[str, Any] | None:
         """The full document record (RECORD.md) of one stored document."""
@@ -433,6 +435,7 @@ class Graph:
         summary.skipped = [r for r in results if isinstance(r, Skipped)]
         summary.processed = len(done)
         summary.stored = self.store.write(done, pipeline.version)
+        crossdoc.update(self.store, [a.id for a in done])  # merged events, entity ids (issue 11)
         return summary
 
 

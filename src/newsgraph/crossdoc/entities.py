@@ -265,8 +265,21 @@ def _write(con: Any, assigned: list[dict[str, Any]]) -> None:
     rows = []
     for eid in touched:
         counts = names.get(eid, Counter())
-        # the name written most often, full names before single words
-        best = min(counts, key=lambda n: (-(len(n.split()) > 1), -counts[n], -len(n), n)) if counts else None
+        # full names before single words, names without a title first, then the one written most often
+        best = (
+            min(
+                counts,
+                key=lambda n: (
+                    -(len(n.split()) > 1),
+                    (_fold(n).split() or [""])[0] in TITLES,
+                    -counts[n],
+                    -len(n),
+                    n,
+                ),
+            )
+            if counts
+            else None
+        )
         rows.append({"entity_id": eid, "name": best, "type": types.get(eid), "n_documents": len(docs.get(eid, ()))})
     con.execute("DELETE FROM entity_ids WHERE entity_id IN (SELECT unnest(?))", [touched])
     con.register("_entity_ids", pa.Table.from_pylist(rows))
