@@ -45,7 +45,7 @@ def test_places_same_or_contained() -> None:
     other = dict(place="Beijing", place_geonameid=1816670, place_country="CN", place_feature="city")
     abroad = dict(place="Paris", place_geonameid=2988507, place_country="FR", place_feature="city")
     assert place_match(rep(**city), rep(**city)) is True
-    assert place_match(rep(**city), rep(**country)) is True  # the country contains the city
+    assert place_match(rep(**city), rep(**country)) is None  # the country contains the city: compatible
     assert place_match(rep(**city), rep(**other)) is False
     assert place_match(rep(**city), rep(**abroad)) is False
     assert place_match(rep(**city), rep()) is None
@@ -55,7 +55,8 @@ def test_compatible_needs_positive_evidence_for_unknowns() -> None:
     a = rep(source="RUSGOV", target="USAGOV", date="2016-09-05")
     assert compatible(a, rep(source="RUS", target="USA", date="2016-09-05"))
     assert compatible(a, rep(source="USAGOV", target="RUSGOV"))  # CONSULT is symmetric
-    assert compatible(a, rep(source="RUS"))  # target unknown, the source agrees
+    assert compatible(a, rep(source="RUS", date="2016-09-05"))  # target unknown: the source and date agree
+    assert not compatible(a, rep(source="RUS"))  # target and date unknown: one agreement is not enough
     assert not compatible(a, rep(source="RUSMIL", target="USAGOV"))
     assert not compatible(a, rep(source="RUSGOV", target="USAGOV", date="2016-09-09"))
     assert not compatible(a, rep(source="RUSGOV", target="USAGOV", code="AGREE"))

@@ -2,10 +2,10 @@
 
 Each attribute compares to ``True`` (known in both, agreeing), ``False`` (known in
 both, disagreeing) or ``None`` (unknown in one of them). Two reports are compatible
-when nothing disagrees and the evidence that does agree is enough: at least one
-actor known in both and agreeing, or, for reports without any actor, both the date
-and the place known and agreeing. An unknown is compatible with anything only when
-the rest agrees.
+when nothing disagrees and the evidence that does agree is enough: two attributes
+known in both and agreeing, one of them an actor (for reports without any actor:
+the date and the place). An unknown is compatible with anything only when the rest
+agrees. A place inside another (a city and its country) is compatible, not evidence.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from datetime import date
 
 # PLOVER types whose two actors play the same part ("A met B" is "B met A")
 SYMMETRIC = frozenset({"CONSULT", "COOPERATE", "AGREE"})
+# attributes that must positively agree (at least one of them an actor, when both reports name one)
+MIN_AGREEING = 2
 # the strongest first; "negated" is kept apart and never merges with the others
 FACTUALITY_RANK = {"asserted": 0, "future": 1, "possible": 2, "hypothetical": 3}
 # place features that contain other places of their country (GeoNames codes or the gazetteer's words)
@@ -95,8 +97,8 @@ def is_container(feature: str | None) -> bool:
 
 
 def place_match(a: Report, b: Report) -> bool | None:
-    """The same place (GeoNames id or name), or one contains the other: the same country,
-    and one of them is the country or an administrative division."""
+    """The same place (GeoNames id or name) agrees. One containing the other (the same country,
+    one of them the country or an administrative division) is compatible but not evidence: None."""
     if not a.place or not b.place:
         return None
     if a.place_geonameid is not None and a.place_geonameid == b.place_geonameid:
@@ -105,9 +107,9 @@ def place_match(a: Report, b: Report) -> bool | None:
         return False
     if a.place.lower() == b.place.lower():
         return True
-    return bool(a.place_country and b.place_country) and (
-        is_container(a.place_feature) or is_container(b.place_feature)
-    )
+    if a.place_country and b.place_country and (is_container(a.place_feature) or is_container(b.place_feature)):
+        return None
+    return False
 
 
 def factuality_group(value: str | None) -> str:
@@ -152,14 +154,16 @@ def compatible(a: Report, b: Report) -> bool:
     """Whether two reports are the same event (see the module's docstring)."""
     if agreement(a, b) is None:
         return False
-    if has_actor(a) and has_actor(b):
-        return any(
-            src is True or tgt is True
-            for swap in ((False, True) if a.code in SYMMETRIC else (False,))
-            for src, tgt in [_actors(a, b, swap)]
-            if src is not False and tgt is not False
-        )
-    return date_match(a.date, b.date) is True and place_match(a, b) is True
+    when, where = date_match(a.date, b.date) is True, place_match(a, b) is True
+    if not (has_actor(a) and has_actor(b)):
+        return when and where
+    for swap in (False, True) if a.code in SYMMETRIC else (False,):
+        src, tgt = _actors(a, b, swap)
+        if src is False or tgt is False or not (src or tgt):
+            continue
+        if sum(x is True for x in (src, tgt, when, where)) >= MIN_AGREEING:
+            return True
+    return False
 
 
 def swapped(a: Report, b: Report) -> bool:
