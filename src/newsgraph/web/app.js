@@ -3,6 +3,7 @@
 //   #/entities    entities by type         #/entity/NAME  timeline of mentions, quotes
 //   #/quotes      who said what about X    #/events       events table with filters
 //   #/map         places and events on the world map
+//   #/stories     stories (stories.js)     #/story/ID     one story: timeline, merged events, map, quotes
 "use strict";
 
 (function () {
@@ -140,6 +141,8 @@
 
   const routes = [
     [/^#\/doc\/(.+)$/, (view, m) => NG.articlePage(view, decodeURIComponent(m[1])), "search"],
+    [/^#\/stories$/, (view, m, p) => NG.storiesView(view, p), "stories"],
+    [/^#\/story\/(.+)$/, (view, m) => NG.storyPage(view, decodeURIComponent(m[1])), "stories"],
     [/^#\/entity\/(.+)$/, (view, m, p) => entityView(view, decodeURIComponent(m[1]), p), "entities"],
     [/^#\/entities$/, (view, m, p) => entitiesView(view, p), "entities"],
     [/^#\/quotes$/, (view, m, p) => quotesView(view, p), "quotes"],
@@ -180,6 +183,7 @@
       }
       document.getElementById("counts").textContent =
         `${stats.counts.documents} articles · ${stats.counts.entities} entities` +
+        (stats.counts.stories ? ` · ${stats.counts.stories} stories` : "") +
         (stats.counts.quotes ? ` · ${stats.counts.quotes} quotes` : "") +
         (stats.counts.events ? ` · ${stats.counts.events} events` : "");
     } catch (err) {
