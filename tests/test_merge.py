@@ -193,3 +193,18 @@ def test_documents_without_a_story_and_remerge(store: Store) -> None:
     rows = merged(store)
     assert len(rows) == 1 and rows[0][1] == "s" and rows[0][7] == 2
     assert store.con.execute("SELECT count(*) FROM event_reports").fetchone() == (2,)
+
+
+def test_sync_catches_up_unmerged_and_moved_documents(store: Store) -> None:
+    from newsgraph.crossdoc import pending, sync
+
+    a = article("a", "2016-09-05", [ev("CONSULT", "RUSGOV", "USAGOV")])
+    b = article("b", "2016-09-05", [ev("CONSULT", "RUSGOV", "USAGOV")])
+    store.write([a, b], "t")  # as if the run was killed before merging
+    assert pending(store) == ["a", "b"]
+    sync(store)
+    assert pending(store) == [] and len(merged(store)) == 2
+    put_story(store, "s", "a", "b")  # a re-clustering moved them into one story
+    assert pending(store) == ["a", "b"]
+    sync(store)
+    assert pending(store) == [] and [r[1:2] + r[7:8] for r in merged(store)] == [("s", 2)]

@@ -112,6 +112,7 @@ def _ingest(
             yield from flush()
 
     pending: list[Article] = []
+    crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
     for result in executors.run(fresh(), settings, executor):
         if isinstance(result, Skipped):
             summary.skipped.append(result)
