@@ -25,6 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..store import Store
@@ -97,6 +98,7 @@ def _fold(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.lower().replace("’", "'")).split())
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str, type: str) -> str:
     """The normalised form two mentions of one entity share."""
     words = _fold(name).split()
@@ -254,14 +256,20 @@ def _write(con: Any, assigned: list[dict[str, Any]]) -> None:
         con.unregister("_entity_links")
     touched = sorted({a["entity_id"] for a in assigned})
     names: dict[str, Counter[str]] = {}
-    types: dict[str, str] = {}
-    docs: dict[str, set[str]] = {}
-    for eid, name, type, doc_id in con.execute(
-        "SELECT entity_id, name, type, doc_id FROM entities WHERE entity_id IN (SELECT unnest(?))", [touched]
+    for eid, name, n in con.execute(
+        """SELECT entity_id, name, count(*) FROM entities WHERE entity_id IN (SELECT unnest(?))
+           GROUP BY entity_id, name""",
+        [touched],
     ).fetchall():
-        names.setdefault(eid, Counter())[name] += 1
-        types[eid] = type
-        docs.setdefault(eid, set()).add(doc_id)
+        names.setdefault(eid, Counter())[name] = n
+    types: dict[str, str] = {}
+    docs: dict[str, int] = {}
+    for eid, type, n in con.execute(
+        """SELECT entity_id, any_value(type), count(DISTINCT doc_id) FROM entities
+           WHERE entity_id IN (SELECT unnest(?)) GROUP BY entity_id""",
+        [touched],
+    ).fetchall():
+        types[eid], docs[eid] = type, int(n)
     rows = []
     for eid in touched:
         counts = names.get(eid, Counter())
@@ -280,7 +288,7 @@ def _write(con: Any, assigned: list[dict[str, Any]]) -> None:
             if counts
             else None
         )
-        rows.append({"entity_id": eid, "name": best, "type": types.get(eid), "n_documents": len(docs.get(eid, ()))})
+        rows.append({"entity_id": eid, "name": best, "type": types.get(eid), "n_documents": docs.get(eid, 0)})
     con.execute("DELETE FROM entity_ids WHERE entity_id IN (SELECT unnest(?))", [touched])
     con.register("_entity_ids", pa.Table.from_pylist(rows))
     try:
