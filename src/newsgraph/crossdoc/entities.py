@@ -161,20 +161,26 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
                SELECT e.doc_id, e.entity, e.name, e.type, e.kb_id, coalesce(sm.story_id, 'doc:' || e.doc_id),
                       d.published
                FROM entities e JOIN documents d ON d.id = e.doc_id LEFT JOIN sm ON sm.doc_id = e.doc_id
-               WHERE e.doc_id IN (SELECT unnest(?))
+               WHERE e.doc_id IN (SELECT unnest(?)) AND d.id IN (SELECT unnest(?))
                ORDER BY d.published NULLS LAST, e.doc_id, e.entity""",
-            [ids, ids],
+            [ids, ids, ids],
         ).fetchall()
         stories = sorted({r[5] for r in rows if not r[5].startswith("doc:")})
         context: dict[str, list[Known]] = {}
-        for eid, type, name, story in con.execute(
-            """SELECT e.entity_id, e.type, e.name, m.story_id FROM entities e
-               JOIN story_members m ON m.doc_id = e.doc_id
-               WHERE m.story_id IN (SELECT unnest(?)) AND e.entity_id IS NOT NULL
-                 AND e.type IN ('PERSON', 'ORG') AND e.doc_id NOT IN (SELECT unnest(?))""",
-            [stories, ids],
+        # the stories' other documents first, then their entities: both lookups stay small
+        story_docs = dict(
+            con.execute(
+                "SELECT doc_id, story_id FROM story_members WHERE story_id IN (SELECT unnest(?))", [stories]
+            ).fetchall()
+        )
+        for doc in ids:
+            story_docs.pop(doc, None)
+        for doc_id, eid, type, name in con.execute(
+            """SELECT doc_id, entity_id, type, name FROM entities WHERE doc_id IN (SELECT unnest(?))
+               AND entity_id IS NOT NULL AND type IN ('PERSON', 'ORG')""",
+            [sorted(story_docs)],
         ).fetchall():
-            context.setdefault(story, []).append(Known(eid, type, name_key(name, type)))
+            context.setdefault(story_docs[doc_id], []).append(Known(eid, type, name_key(name, type)))
         assigned: list[dict[str, Any]] = []
         by_doc: dict[str, list[tuple[int, str, str, str]]] = {}
         story_of: dict[str, str] = {}

@@ -77,7 +77,7 @@ def load_reports(con: Any, doc_ids: Iterable[str]) -> list[Report]:
             FROM events e JOIN documents d ON d.id = e.doc_id
             LEFT JOIN sm ON sm.doc_id = e.doc_id
             LEFT JOIN p ON p.doc_id = e.doc_id AND p.key = lower(e.place)
-            WHERE e.doc_id IN (SELECT id FROM ids)""",
+            WHERE e.doc_id IN (SELECT id FROM ids) AND d.id IN (SELECT id FROM ids)""",
         [ids],
     ).fetchall()
     names = [
