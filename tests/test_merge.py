@@ -208,3 +208,25 @@ def test_sync_catches_up_unmerged_and_moved_documents(store: Store) -> None:
     assert pending(store) == ["a", "b"]
     sync(store)
     assert pending(store) == [] and [r[1:2] + r[7:8] for r in merged(store)] == [("s", 2)]
+
+
+def test_merge_articles_in_memory_matches_the_store(store: Store) -> None:
+    from newsgraph.crossdoc.records import merge_articles
+
+    def fresh() -> list[Article]:
+        a = article("a", "2016-09-05T10:00", [ev("CONSULT", "RUSGOV", "USAGOV")], "one")
+        b = article("b", "2016-09-05T12:00", [ev("CONSULT", "USA", "RUS", place="China")], "two")
+        for x in (a, b):
+            x.metadata["story"] = "s1"
+        return [a, b]
+
+    arts = fresh()
+    rows = merge_articles(arts)
+    assert len(rows) == 1 and rows[0]["n_sources"] == 2 and rows[0]["story_id"] == "s1"
+    assert arts[0].events[0].event_id == arts[1].events[0].event_id == event_id_for("a", 0)
+    assert arts[1].to_record()["events"][0]["event_id"] == event_id_for("a", 0)
+    stored = fresh()
+    store.write(stored, "t")
+    put_story(store, "s1", "a", "b")
+    merge_documents(store, ["a", "b"])
+    assert [r[0] for r in merged(store)] == [rows[0]["event_id"]]
