@@ -90,14 +90,17 @@ def test_variants_and_acronyms_within_a_story(store: Store) -> None:
         [
             doc("a", ("Barack Obama", "PERSON"), ("World Health Organization", "ORG")),
             doc("b", ("Barack Hussein Obama", "PERSON"), ("WHO", "ORG")),
+            doc("c", ("George W. Bush", "PERSON")),
+            doc("d", ("George H. W. Bush", "PERSON")),
         ],
         "t",
     )
-    store.con.execute("INSERT INTO story_members VALUES ('s', 'a', 1), ('s', 'b', 1)")
-    link_entities(store, ["a"])
-    link_entities(store, ["b"])
+    store.con.execute("INSERT INTO story_members VALUES ('s', 'a', 1), ('s', 'b', 1), ('s', 'c', 1), ('s', 'd', 1)")
+    link_entities(store, ["a", "c"])
+    link_entities(store, ["b", "d"])
     got = ids(store)
     assert got[("a", "Barack Obama")] == got[("b", "Barack Hussein Obama")]
+    assert got[("c", "George W. Bush")] != got[("d", "George H. W. Bush")]  # father and son
     assert got[("a", "World Health Organization")] == got[("b", "WHO")]
 
 

@@ -12,7 +12,8 @@ an entity only when the context agrees:
   elsewhere in the store that shares the most co-occurring entities (at least two),
   else an id of its own for that story;
 - a longer or shorter form of a full name in the same story ("Barack Hussein Obama"
-  ~ "Barack Obama": same first and last word) takes the id the story has already;
+  ~ "Barack Obama": same first and last word, one of them with nothing between) takes
+  the id the story has already ("George W. Bush" and "George H. W. Bush" stay apart);
 - an acronym of an organisation in the same story ("WHO" ~ "World Health
   Organization") takes that organisation's id.
 """
@@ -141,7 +142,11 @@ def _context_match(key: str, type: str, context: list[Known]) -> str | None:
         other = k.key.split()
         if type == "PERSON":
             if (len(words) == 1 and len(other) > 1 and words[0] in (other[-1], other[0])) or (
-                len(words) > 1 and len(other) > 1 and words[0] == other[0] and words[-1] == other[-1]
+                len(words) > 1
+                and len(other) > 1
+                and 2 in (len(words), len(other))  # "George Bush" ~ "George W. Bush", not ~ "George H. W. Bush"
+                and words[0] == other[0]
+                and words[-1] == other[-1]
             ):
                 found.add(k.entity_id)
         elif type == "ORG" and len(words) == 1 and len(other) > 1 and len(key) >= 2 and _initials(k.key) == key:
