@@ -14,7 +14,8 @@ every document's events batch by batch (as ingest does) and reports:
 Story assignments: ``gold`` (the set's ``story``), ``topic`` (the ECB+ topic, which
 lumps the two stories of a topic, same-type events at other times and places, into one:
 a worst case for a clustering that merges them, so purity there measures the event rules
-alone) and ``store`` (whatever ``story_members`` holds, the stories stage's own output).
+alone), ``store`` (whatever ``story_members`` holds, the stories stage's own output) and
+``file:PATH`` (a JSON object ``{doc_id: story_id}``, e.g. predicted stories saved elsewhere).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ from newsgraph.store import Store
 def assign(store: Store, mode: str) -> None:
     con = store.con
     if mode == "store":
+        return
+    if mode.startswith("file:"):
+        stories = json.loads(Path(mode[5:]).read_text(encoding="utf-8"))
+        con.execute("DELETE FROM story_members")
+        con.executemany("INSERT INTO story_members VALUES (?, ?, 1.0)", [[s, d] for d, s in stories.items()])
         return
     con.execute("DELETE FROM story_members")
     con.execute("DELETE FROM stories")
@@ -80,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", help="stories JSON Lines (FORMATS.md: stories)")
     parser.add_argument("--db", help="a store that holds FILE already (else a temporary one is ingested)")
-    parser.add_argument("--stories", default="gold,topic", help="comma-separated: gold, topic, store")
+    parser.add_argument("--stories", default="gold,topic", help="comma-separated: gold, topic, store, file:PATH")
     parser.add_argument("--batch", type=int, default=64, help="documents per merge call (ingest writes 64)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
