@@ -230,3 +230,24 @@ def test_merge_articles_in_memory_matches_the_store(store: Store) -> None:
     put_story(store, "s1", "a", "b")
     merge_documents(store, ["a", "b"])
     assert [r[0] for r in merged(store)] == [rows[0]["event_id"]]
+
+
+def test_stream_merger_sets_ids_as_articles_arrive_and_forgets() -> None:
+    from newsgraph.crossdoc.records import StreamMerger
+
+    merger = StreamMerger(max_stories=1)
+    a = article("a", "2016-09-05", [ev("CONSULT", "RUSGOV", "USAGOV")])
+    b = article("b", "2016-09-05", [ev("CONSULT", "RUS", "USA")])
+    c = article("c", "2016-09-05", [ev("CONSULT", "RUSGOV", "USAGOV")])
+    lone = article("lone", "2016-09-05", [ev("CONSULT", "RUSGOV", "USAGOV"), ev("CONSULT", "RUSGOV", "USAGOV")])
+    a.metadata["story"] = b.metadata["story"] = "s1"
+    c.metadata["story"] = "s2"
+    merger.add(a)
+    merger.add(b)
+    assert b.events[0].event_id == a.events[0].event_id == event_id_for("a", 0)
+    merger.add(c)  # s2 pushes s1 out (max_stories=1)
+    assert c.events[0].event_id == event_id_for("c", 0)
+    assert list(merger.recent) == ["s2"] and ("s1", "CONSULT") not in merger.merger.index
+    merger.add(lone)  # no story: its own two reports of one meeting merge, then it is forgotten
+    assert lone.events[0].event_id == lone.events[1].event_id == event_id_for("lone", 0)
+    assert list(merger.recent) == ["s2"]

@@ -45,7 +45,11 @@ class Summary:
 
 def analyze(paths: Iterable[str | Path], settings: Settings, executor: str = "local") -> Iterator[Article | Skipped]:
     items = ingest.read(paths, settings.max_text_bytes)
-    yield from executors.run(items, settings, executor)
+    merger = crossdoc.StreamMerger()  # each event's event_id, within the run's stories (issue 11)
+    for item in executors.run(items, settings, executor):
+        if isinstance(item, Article):
+            merger.add(item)
+        yield item
 
 
 def ingest_paths(

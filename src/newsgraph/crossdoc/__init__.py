@@ -15,8 +15,18 @@ from typing import Any
 from ..store import Store
 from .entities import link_entities
 from .merge import merge_documents, remerge_stories
+from .records import StreamMerger, merge_articles
 
-__all__ = ["link_entities", "merge_documents", "pending", "remerge_stories", "sync", "update"]
+__all__ = [
+    "StreamMerger",
+    "link_entities",
+    "merge_articles",
+    "merge_documents",
+    "pending",
+    "remerge_stories",
+    "sync",
+    "update",
+]
 
 
 def update(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:

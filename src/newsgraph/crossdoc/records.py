@@ -72,3 +72,35 @@ def merge_articles(articles: Iterable[Article]) -> list[dict[str, Any]]:
         merged[m.event_id] = m
         by_id[report.doc_id].events[report.event].event_id = m.event_id
     return [summarize(m) for m in merged.values()]
+
+
+class StreamMerger:
+    """Event ids for articles as a run streams them (``newsgraph analyze``): each article's
+    events merge into the merged events of its story seen so far in the run. Memory stays
+    bounded: an article in no story is forgotten once merged, and only the ``max_stories``
+    most recently active stories are kept."""
+
+    def __init__(self, max_stories: int = 5000) -> None:
+        self.max_stories = max_stories
+        self.merger = Merger()
+        self.recent: dict[str, None] = {}  # stories, least recently active first
+        self.codes: dict[str, set[str]] = {}  # the event types each story has merged events of
+
+    def add(self, article: Article) -> Article:
+        story = story_of(article)
+        for report in order(reports_of(article)):
+            article.events[report.event].event_id = self.merger.add(report).event_id
+            self.codes.setdefault(story, set()).add(report.code)
+        self.recent.pop(story, None)
+        self.recent[story] = None
+        if story.startswith("doc:"):
+            self._forget(story)
+        while len(self.recent) > self.max_stories:
+            self._forget(next(iter(self.recent)))
+        return article
+
+    def _forget(self, story: str) -> None:
+        self.recent.pop(story, None)
+        for code in self.codes.pop(story, ()):
+            for m in self.merger.index.pop((story, code), []):
+                self.merger.by_id.pop(m.event_id, None)
