@@ -7,6 +7,8 @@
   const { el } = NG;
   NG.storyLink = (id) => "#/story/" + encodeURIComponent(id);
 
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
   function span(first, last) {
     const a = NG.shortDate(first), b = NG.shortDate(last);
     if (!a && !b) return "undated";
@@ -39,7 +41,7 @@
     const dated = articles.filter((a) => a.published && !isNaN(Date.parse(a.published)));
     if (!dated.length) return null;
     const lanes = [...new Set(dated.map((a) => a.source || "unknown source"))].slice(0, 14);
-    const width = 720, left = 150, right = 20, laneH = 26, top = 10;
+    const width = 720, left = 170, right = 20, laneH = 26, top = 10;
     const height = top + lanes.length * laneH + 30;
     const times = dated.map((a) => Date.parse(a.published));
     const t0 = Math.min(...times), t1 = Math.max(...times);
@@ -48,7 +50,7 @@
     lanes.forEach((lane, i) => {
       const y = top + i * laneH + laneH / 2;
       svg.appendChild(el("line", { x1: left, y1: y, x2: width - right, y2: y, class: "lane" }));
-      svg.appendChild(el("text", { x: left - 8, y: y + 4, class: "lane-label", "text-anchor": "end" }, lane.length > 22 ? lane.slice(0, 21) + "…" : lane));
+      svg.appendChild(el("text", { x: left - 8, y: y + 4, class: "lane-label", "text-anchor": "end" }, lane.length > 24 ? lane.slice(0, 23) + "…" : lane));
     });
     svg.appendChild(el("text", { x: left, y: height - 8, class: "tick" }, NG.shortDate(new Date(t0).toISOString())));
     if (t1 !== t0) svg.appendChild(el("text", { x: width - right, y: height - 8, class: "tick", "text-anchor": "end" }, NG.shortDate(new Date(t1).toISOString())));
@@ -81,7 +83,7 @@
         el("td", { class: "num n-sources" }, e.n_sources),
         el("td", { class: "num" }, e.n_articles),
         el("td", { class: "evidence" }, el("details", {},
-          el("summary", {}, `${e.n_reports} report${e.n_reports === 1 ? "" : "s"}`),
+          el("summary", {}, plural(e.n_reports, "report")),
           el("ul", { class: "reports" }, (e.reports || []).map((r) => el("li", {},
             el("q", {}, (r.evidence || "").replace(/\s+/g, " ").trim()), " ",
             el("a", { href: NG.docLink(r.doc_id) }, "→ " + (r.source || r.title || r.doc_id)))))))))));
@@ -109,7 +111,7 @@
     view.replaceChildren(
       el("header", { class: "article-head" },
         el("h1", { id: "story-title" }, s.title || s.story_id),
-        el("p", { class: "meta" }, `${s.n_articles} articles · ${s.n_sources} sources · ${span(s.first_seen, s.last_seen)}`)));
+        el("p", { class: "meta" }, `${plural(s.n_articles, "article")} · ${plural(s.n_sources, "source")} · ${span(s.first_seen, s.last_seen)}`)));
     view.appendChild(el("h2", {}, "Articles"));
     const timeline = articleTimeline(data.articles);
     if (timeline) view.appendChild(timeline);
