@@ -37,5 +37,11 @@ def build_story_store(db: Path) -> list[str]:
         for a in articles:
             story = HOSTILE_STORY if a.id.startswith("hostile") else SUMMIT
             store.con.execute("INSERT INTO story_members VALUES (?, ?, 1.0)", [story, a.id])
+        # the stories table as the stories stage keeps it (title, counts and dates of its members)
+        store.con.execute(
+            """INSERT INTO stories SELECT m.story_id, arg_min(d.title, d.published), min(d.published),
+                      max(d.published), count(*), count(DISTINCT d.source), NULL
+               FROM story_members m JOIN documents d ON d.id = m.doc_id GROUP BY m.story_id"""
+        )
         update(store, [a.id for a in articles])
     return [a.id for a in articles]

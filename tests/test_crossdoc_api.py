@@ -38,10 +38,10 @@ def test_stories_and_story(g: Graph) -> None:
     summit = next(s for s in page if s.story_id == SUMMIT)
     assert (summit.n_articles, summit.n_sources) == (3, 3)
     assert (summit.first_seen, summit.last_seen) == ("2016-09-05T18:00", "2016-09-06T08:00")
-    assert [s.story_id for s in g.stories(q="hangzhou")] == [SUMMIT]
+    assert [s.story_id for s in g.stories(q="moscow")] == [SUMMIT]
     assert [s.story_id for s in g.stories(since="2016-09-06")] == [SUMMIT, HOSTILE_STORY]  # last seen, newest first
     assert g.stories(since="2016-09-07").total == 0
-    story = g.story(SUMMIT)
+    story = g.story_detail(SUMMIT)
     assert story is not None
     assert [a["id"] for a in story["articles"]] == ["summit-1", "summit-2", "summit-3"]
     consult = next(e for e in story["events"] if e.code == "CONSULT")
@@ -53,7 +53,9 @@ def test_stories_and_story(g: Graph) -> None:
     assert len(agree) == 1 and agree[0].n_articles == 2  # the second outlet did not report it
     assert {p.name for p in story["places"]} >= {"Hangzhou", "Syria"}
     assert any(q.speaker == "Vladimir Putin" for q in story["quotes"])
-    assert g.story("no-such-story") is None
+    assert g.story_detail("no-such-story") is None
+    plain = g.story(SUMMIT)  # the story and its articles only (the stories engineer's shape)
+    assert plain is not None and plain["n_articles"] == 3 and plain["articles"][0]["id"] == "summit-1"
 
 
 def test_record_events_carry_event_ids(g: Graph) -> None:

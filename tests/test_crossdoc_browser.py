@@ -37,7 +37,7 @@ def test_stories_view(story_server: Server, browser) -> None:  # noqa: F811
     cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
     assert cells[1:] == ["3", "3", "2016-09-05 – 2016-09-06"]
     shot(browser, "stories")
-    open_view(browser, f"{story_server.url}/#/stories?q=hangzhou")
+    open_view(browser, f"{story_server.url}/#/stories?q=moscow")
     assert len(browser.find_elements(By.CSS_SELECTOR, "table.stories tbody tr")) == 1
 
 

@@ -385,7 +385,7 @@ def create_app(
     )
     def story(story_id: str) -> dict[str, Any]:
         """One story: its articles, merged events (with their reports), places and quotes."""
-        found = g.story(story_id)
+        found = g.story_detail(story_id)
         if found is None:
             raise HTTPException(404, detail="no such story")
         return found

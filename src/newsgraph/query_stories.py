@@ -3,12 +3,13 @@
 :class:`CrossDocQueries` is mixed into :class:`newsgraph.query.Graph`; its methods
 read the tables ``story_members`` (and ``stories`` for titles), ``merged_events``,
 ``event_reports``, ``entity_ids`` and ``entities.entity_id``. A store written before
-those tables existed, opened read-only, answers with empty results.
+those tables existed, opened read-only, answers with empty results. Story counts and
+dates are computed from the members, so they are right whatever fills ``stories``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ class StoryRow:
     last_seen: str | None
     n_articles: int
     n_sources: int
+    updated: str | None = None
 
 
 @dataclass
@@ -73,7 +75,7 @@ _STORY_SELECT = """
                   string_agg(lower(coalesce(d.title, '')), ' ') AS titles
            FROM m JOIN documents d ON d.id = m.doc_id GROUP BY m.story_id)
     SELECT agg.story_id, coalesce(s.title, agg.first_title) AS title, agg.first_seen, agg.last_seen,
-           agg.n_articles, agg.n_sources
+           agg.n_articles, agg.n_sources, s.updated
     FROM agg LEFT JOIN stories s ON s.story_id = agg.story_id"""
 
 _MERGED_SELECT = """
@@ -142,7 +144,13 @@ class CrossDocQueries:
         return ResultSet.of(StoryRow, rows, total, limit, offset)
 
     def story(self, story_id: str) -> dict[str, Any] | None:
-        """One story: its articles (by date), merged events (most sources first), places and quotes."""
+        """One story's fields with its articles (id, title, source, published, score), oldest first."""
+        found = self.story_detail(story_id, events=False)
+        return None if found is None else {**asdict(found["story"]), "articles": found["articles"]}
+
+    def story_detail(self, story_id: str, *, events: bool = True) -> dict[str, Any] | None:
+        """One story for its page: its articles (by date), merged events (most sources first)
+        with their reports, places and quotes."""
         if not self._has("story_members"):
             return None
         head = self._rows(f"SELECT * FROM ({_STORY_SELECT}) WHERE story_id = ?", [story_id])
@@ -169,11 +177,11 @@ class CrossDocQueries:
                 ORDER BY d.published NULLS LAST, q.doc_id, q.quote LIMIT 200""",
             [story_id],
         )
-        events = self.merged_events(story_id=story_id, limit=500, reports=True)
+        merged = self.merged_events(story_id=story_id, limit=500, reports=True).items if events else []
         return {
             "story": ResultSet.of(StoryRow, head, 1, 1, 0).items[0],
             "articles": articles,
-            "events": events.items,
+            "events": merged,
             "places": ResultSet.of(PlaceRow, places, len(places), max(1, len(places)), 0).items,
             "quotes": ResultSet.of(QuoteRow, quotes, len(quotes), max(1, len(quotes)), 0).items,
         }
