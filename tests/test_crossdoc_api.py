@@ -77,6 +77,8 @@ def test_http_endpoints(db: Path) -> None:
         assert merged["total"] == 3 and merged["items"][0]["n_reports"] == 3  # CONSULT, AGREE, hostile ASSAULT
         reports = client.get("/api/events").json()
         assert reports["total"] == 6 and "n_reports" not in reports["items"][0]  # one row per report
+        at = client.get("/api/events", params={"merged": "true", "place": "hangzhou"}).json()
+        assert [e["code"] for e in at["items"]] == ["CONSULT"]
         by_story = client.get("/api/events", params={"story": HOSTILE_STORY}).json()
         assert [e["code"] for e in by_story["items"]] == ["ASSAULT"]
         stats = client.get("/api/stats").json()["counts"]

@@ -368,7 +368,9 @@ def create_app(
         (the reports of one event across a story's articles), carried by the most sources first."""
         if merged or story:
             return _page(
-                g.merged_events(story_id=story, code=code, actor=actor, since=since, limit=limit, offset=offset)
+                g.merged_events(
+                    story_id=story, code=code, actor=actor, since=since, place=place, limit=limit, offset=offset
+                )
             )
         return _page(g.events(actor=actor, code=code, since=since, place=place, limit=limit, offset=offset))
 

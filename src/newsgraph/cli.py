@@ -356,7 +356,7 @@ def _merged_events(settings: config.Settings, args: argparse.Namespace) -> int:
 
     with Graph(settings.db) as g:
         rows = g.merged_events(
-            story_id=args.story, code=args.code, actor=args.actor, since=args.since, limit=args.limit
+            story_id=args.story, code=args.code, actor=args.actor, since=args.since, place=args.place, limit=args.limit
         )
     if args.json:
         for row in rows.to_dicts():

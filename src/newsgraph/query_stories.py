@@ -196,6 +196,7 @@ class CrossDocQueries:
         limit: int = 100,
         offset: int = 0,
         *,
+        place: str | None = None,
         reports: bool = False,
     ) -> ResultSet[MergedEventRow]:
         """Merged events (one per real-world event), most widely carried first; ``reports``
@@ -217,6 +218,9 @@ class CrossDocQueries:
                 "contains(lower(concat_ws('|', me.source, me.target, me.source_name, me.target_name)), lower(?))"
             )
             params.append(actor)
+        if place:
+            where.append("contains(lower(coalesce(me.place, '')), lower(?))")
+            params.append(place)
         if since is not None and since != "":
             where.append("coalesce(me.date, me.first_seen) >= ?")
             params.append(_date_prefix(since))
