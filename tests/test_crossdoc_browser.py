@@ -88,3 +88,14 @@ def test_empty_store_stories(tmp_path: Path, browser) -> None:  # noqa: F811
         assert browser.find_element(By.CSS_SELECTOR, '#nav a[data-view="stories"]').get_attribute("hidden")
     finally:
         srv.stop()
+
+
+def test_events_view_shows_merged_events(story_server: Server, browser) -> None:  # noqa: F811
+    open_view(browser, f"{story_server.url}/#/events?code=CONSULT")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "table.grid tbody tr")) == 3  # one row per report
+    browser.find_element(By.ID, "merged-toggle").click()
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.merged-events"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.merged-events tbody tr")
+    assert len(rows) == 1 and rows[0].find_element(By.CSS_SELECTOR, "td.n-sources").text == "3"
+    assert "counterpart Barack Obama" in rows[0].text
+    shot(browser, "events-merged")

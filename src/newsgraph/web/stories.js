@@ -72,6 +72,10 @@
     return [who(e.source, e.source_name) || "?", "→", who(e.target, e.target_name) || "?"].join(" ");
   }
 
+  NG.mergedEventTable = function mergedEventTable(events) {
+    return eventTable(events);
+  };
+
   function eventTable(events) {
     return el("table", { class: "grid merged-events" },
       el("thead", {}, el("tr", {}, ["Event", "Who → whom", "When", "Where", "Sources", "Articles", "Reports"].map((h) => el("th", {}, h)))),
@@ -82,11 +86,14 @@
         el("td", {}, e.place || ""),
         el("td", { class: "num n-sources" }, e.n_sources),
         el("td", { class: "num" }, e.n_articles),
-        el("td", { class: "evidence" }, el("details", {},
+        el("td", { class: "evidence" }, (e.reports || []).length ? el("details", {},
           el("summary", {}, plural(e.n_reports, "report")),
-          el("ul", { class: "reports" }, (e.reports || []).map((r) => el("li", {},
+          el("ul", { class: "reports" }, e.reports.map((r) => el("li", {},
             el("q", {}, (r.evidence || "").replace(/\s+/g, " ").trim()), " ",
-            el("a", { href: NG.docLink(r.doc_id) }, "→ " + (r.source || r.title || r.doc_id)))))))))));
+            el("a", { href: NG.docLink(r.doc_id) }, "→ " + (r.source || r.title || r.doc_id))))))
+          : el("span", {}, plural(e.n_reports, "report"), e.evidence ? [": ", el("q", {}, e.evidence.replace(/\s+/g, " ").trim()), " ",
+            el("a", { href: NG.docLink(e.doc_id) }, "→ first report")] : null,
+            e.story_id ? [" · ", el("a", { href: NG.storyLink(e.story_id), class: "story-link" }, "story")] : null))))));
   }
 
   function whoSaidWhat(quotes) {
