@@ -61,7 +61,7 @@ def main() -> int:
             continue
         if base.language != "en" or not base.entities:
             continue
-        from newsgraph.stages.language import identify
+        from newsgraph.langid import language_of as identify
 
         if identify(text) != "en":
             continue

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,7 +86,35 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
     }
 
 
-def run_child(mode: str, args: argparse.Namespace) -> dict[str, float]:
+def child_profile(args: argparse.Namespace) -> dict[str, object]:
+    """Each stage's share of the time, in one process (no workers, no store)."""
+    from newsgraph import config
+    from newsgraph.model import Article
+    from newsgraph.pipeline import Pipeline
+
+    rows = load_texts(Path(args.source), min(args.docs, 240))
+    settings = config.load(workers=1, stages=tuple(x for x in args.stages.split(",") if x))
+    started = time.perf_counter()
+    pipeline = Pipeline(settings)
+    pipeline.setup()
+    setup_s = time.perf_counter() - started
+    seconds: dict[str, float] = {s.name: 0.0 for s in pipeline.stages}
+    articles = [Article(id=r["id"], text=r["text"]) for r in rows]
+    for i in range(0, len(articles), settings.batch_size):
+        batch = articles[i : i + settings.batch_size]
+        for stage in pipeline.stages:
+            t = time.perf_counter()
+            batch = stage.process_batch(batch)
+            seconds[stage.name] += time.perf_counter() - t
+    return {
+        "docs": len(rows),
+        "setup_seconds": setup_s,
+        "stage_seconds": seconds,
+        "peak_mb": peak_mb(resource.RUSAGE_SELF),
+    }
+
+
+def run_child(mode: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [
         sys.executable,
         __file__,
@@ -110,17 +139,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--source", default=str(ROOT / "samples" / "ecbplus.jsonl"))
     parser.add_argument("--stages", default="", help="comma-separated stage names (default: every stage)")
-    parser.add_argument("--child", choices=("spacy", "pipeline"))
+    parser.add_argument("--child", choices=("spacy", "pipeline", "profile"))
+    parser.add_argument("--no-profile", action="store_true", help="skip the per-stage table")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.child:
-        result = child_spacy(args) if args.child == "spacy" else child_pipeline(args)
+        children = {"spacy": child_spacy, "pipeline": child_pipeline, "profile": child_profile}
+        result = children[args.child](args)
         print(json.dumps(result))
         return
     texts = load_texts(Path(args.source), args.docs)
     chars = sum(len(t["text"]) for t in texts) / len(texts)
     spacy_r = run_child("spacy", args)
     pipe_r = run_child("pipeline", args)
+    prof_r = None if args.no_profile else run_child("profile", args)
     report = {
         "docs": args.docs,
         "mean_chars": round(chars),
@@ -136,6 +168,7 @@ def main() -> None:
         "pipeline_worker_peak_mb": pipe_r["worker_peak_mb"],
         "stored": pipe_r["stored"],
         "skipped": pipe_r["skipped"],
+        "profile": prof_r,
     }
     if args.json:
         print(json.dumps(report))
@@ -153,6 +186,15 @@ def main() -> None:
         f"   peak main {report['pipeline_main_peak_mb']:.0f} MB, per worker {report['pipeline_worker_peak_mb']:.0f} MB"
     )
     print(f"ratio pipeline/spaCy     {report['ratio']:.2f}x (with model loading), {report['steady_ratio']:.2f}x steady")
+    if prof_r:
+        total = sum(prof_r["stage_seconds"].values())
+        print(
+            f"\nwhere the time goes (one process, {prof_r['docs']} documents; setup {prof_r['setup_seconds']:.1f} s):"
+        )
+        print("| stage | seconds | share |\n|---|---|---|")
+        for name, sec in prof_r["stage_seconds"].items():
+            print(f"| {name} | {sec:.2f} | {100 * sec / total:.1f}% |")
+        print(f"| total | {total:.2f} | 100% |")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from newsgraph.api import create_app  # noqa: E402
 
 TOKEN = "s3cret-token"
+BASE = "http://127.0.0.1"  # the server answers to localhost names only (DNS rebinding)
 
 
 def later_copy(doc_id: str, published: str) -> Article:
@@ -119,6 +120,7 @@ def test_events_filters(g: Graph) -> None:
     assert consult.total == 2 and all(isinstance(e, EventRow) for e in consult)
     e = consult[0]
     assert e.evidence == "following a meeting with counterpart Barack Obama" and e.doc_source == "other.example"
+    assert (e.place, e.place_country, e.place_geonameid) == ("Hangzhou", "CN", 1808926) and e.place_lat
     assert g.events(actor="RUSGOV").total == 2 and g.events(actor="obama").total == 2
     assert g.events(code="03").total == 2  # a CAMEO prefix
     assert {x.doc_id for x in g.events(since="2016-09-06")} == {"hostile-1", "annotated-2"}
@@ -214,7 +216,7 @@ def test_ingest_needs_a_writable_store(g: Graph, tmp_path: Path) -> None:
 # -- the HTTP API ------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def client(db: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(db)) as c:
+    with TestClient(create_app(db), base_url=BASE) as c:
         yield c
 
 
@@ -233,6 +235,7 @@ def test_http_read_endpoints(client: TestClient) -> None:
     assert client.get("/api/places", params={"country": "CN"}).json()["items"][0]["events"] == 2
     events = client.get("/api/events", params={"code": "CONSULT", "since": "2016-09"}).json()
     assert events["total"] == 2 and events["items"][0]["evidence"].startswith("following a meeting")
+    assert events["items"][0]["place"] == "Hangzhou" and events["items"][0]["place_lon"] is not None
 
 
 def test_http_errors_are_json(client: TestClient) -> None:
@@ -259,7 +262,7 @@ def test_http_sql(client: TestClient) -> None:
 def test_http_sql_time_limit(db: Path, tmp_path: Path) -> None:
     path = tmp_path / "slow.duckdb"
     Store(path).close()
-    with TestClient(create_app(path, sql_timeout=0.5)) as c:
+    with TestClient(create_app(path, sql_timeout=0.5), base_url=BASE) as c:
         r = c.post("/api/sql", json={"sql": "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b"})
         assert r.status_code == 400 and "time limit" in r.json()["error"]["message"]
 
@@ -278,7 +281,7 @@ def test_http_ingest_needs_a_token(client: TestClient, tmp_path: Path) -> None:
     refused = client.post("/api/documents", json=body)
     assert refused.status_code == 403  # no token configured: ingestion is off
     path = tmp_path / "ingest.duckdb"
-    with TestClient(create_app(path, token=TOKEN)) as c:
+    with TestClient(create_app(path, token=TOKEN), base_url=BASE) as c:
         assert c.post("/api/documents", json=body).status_code == 401
         assert c.post("/api/documents", json=body, headers={"Authorization": "Bearer wrong"}).status_code == 401
         r = c.post("/api/documents", json=body, headers={"Authorization": f"Bearer {TOKEN}"})

@@ -66,7 +66,7 @@ def test_record_events_carry_event_ids(g: Graph) -> None:
 
 
 def test_http_endpoints(db: Path) -> None:
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db), base_url="http://localhost") as client:
         stories = client.get("/api/stories").json()
         assert stories["total"] == 2 and {s["story_id"] for s in stories["items"]} == {SUMMIT, HOSTILE_STORY}
         story = client.get(f"/api/stories/{SUMMIT}").json()

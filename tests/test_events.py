@@ -86,7 +86,8 @@ def test_fixture_article_events(pipeline: Pipeline) -> None:
     events = {(e.code, e.source, e.target, e.factuality) for e in article.events}
     # "met his Greek counterpart in Ankara on Tuesday"
     meeting = next(e for e in article.events if e.code == "CONSULT" and e.target == "GRCGOV")
-    assert meeting.source == "TURGOV" and meeting.date == "2016-09-06" and meeting.place == "Ankara"
+    assert meeting.source == "TURGOV" and meeting.date == "2016-09-06" and meeting.place
+    assert meeting.place.name == "Ankara"
     assert meeting.cameo and meeting.goldstein is not None and meeting.quad_class == 1
     assert article.text[meeting.trigger[0] : meeting.trigger[1]] == "met"
     # "may soon sign a trade deal with Ankara": possible, reported by officials
@@ -157,7 +158,7 @@ def test_counts(pipeline: Pipeline) -> None:
     assert ("KILL", 400000, "more than") in found
     assert ("WOUND", 3, None) in found
     arrest = next(c for c in article.counts if c.type == "ARREST")
-    assert arrest.object == "protester" and arrest.place == "Cairo"
+    assert arrest.object == "protester" and arrest.place and arrest.place.name == "Cairo"
     assert article.text[arrest.evidence[0] : arrest.evidence[1]].startswith("Police arrested")
 
 
@@ -224,7 +225,7 @@ def test_eval_events_task() -> None:
 
 def test_optional_inputs_gaps_focus_and_places(pipeline: Pipeline) -> None:
     """Outputs of the gap, places and coref stages are used when present, never required."""
-    from newsgraph.model import Gap, Mention, Place
+    from newsgraph.model import Focus, Gap, Mention, Place, PlaceRef
 
     text = "Putin says and Washington may soon reach an agreement. Rebels attacked Ruritown."
     article = Article(id="g", text=text, published="2016-09-05")
@@ -233,10 +234,10 @@ def test_optional_inputs_gaps_focus_and_places(pipeline: Pipeline) -> None:
             article.gaps = [Gap(start=text.index("and"), suggestion="Moscow")]
             at = text.index("Ruritown")
             article.places = [Place("Ruritown", 1, 0.0, 0.0, "SY", "P", [Mention(at, at + 8, "Ruritown")])]
-            article.scratch["focus"] = {"country": "SY", "place": "Aleppo"}
+            article.work.focus = Focus("SY", PlaceRef("Aleppo", 170063, 36.2, 37.16, "SY", "city"))
         article = stage.process_batch([article])[0]
     agree = {(e.source, e.factuality) for e in article.events if e.code == "AGREE"}
     assert ("USAGOV", "possible") in agree and ("RUSGOV", "possible") in agree
     attack = next(e for e in article.events if e.code == "ASSAULT")
     assert attack.source == "SYRREB"  # the focus country for a role without one
-    assert attack.place == "Ruritown"
+    assert attack.place == PlaceRef("Ruritown", 1, 0.0, 0.0, "SY", "P")

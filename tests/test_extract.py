@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsgraph.config import Settings
-from newsgraph.ingest.html import extract, from_html, is_link_line, is_promo
+from newsgraph.ingest.html import extract, from_html, is_link_line
 from newsgraph.ingest.htmlmeta import iso_datetime
 from newsgraph.stages.clean import Clean
+from newsgraph.textrules import is_promo
 
 FIXTURE = Path(__file__).parent / "fixtures" / "extract" / "article.html"
 

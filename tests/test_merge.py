@@ -12,7 +12,7 @@ import pytest
 from newsgraph.crossdoc import merge_documents, remerge_stories, update
 from newsgraph.crossdoc.cluster import Merger, event_id_for, summarize
 from newsgraph.crossdoc.compat import Report, actor_match, compatible, date_match, place_match
-from newsgraph.model import Article, Event, Place
+from newsgraph.model import Article, Event, Place, PlaceRef
 from newsgraph.store import Store
 
 
@@ -98,6 +98,12 @@ def article(doc_id: str, published: str, events: list[Event], source: str | None
     return a
 
 
+PLACES = {
+    "Hangzhou": PlaceRef("Hangzhou", 1808926, 30.29, 120.16, "CN", "city"),
+    "China": PlaceRef("China", 1814991, 35.0, 105.0, "CN", "country"),
+}
+
+
 def ev(code: str, source: str | None, target: str | None, **kw: object) -> Event:
     fields: dict[str, object] = {
         "code": code,
@@ -112,7 +118,9 @@ def ev(code: str, source: str | None, target: str | None, **kw: object) -> Event
         "place": "Hangzhou",
         "evidence": (0, 10),
     }
-    return Event(**{**fields, **kw})  # type: ignore[arg-type]
+    fields.update(kw)
+    fields["place"] = PLACES.get(str(fields["place"]))
+    return Event(**fields)  # type: ignore[arg-type]
 
 
 def put_story(store: Store, story: str, *doc_ids: str) -> None:

@@ -71,9 +71,18 @@ def test_short_forms_get_canonical_names(pipeline: Pipeline) -> None:
     assert entity(art, "United Nations").kb_id == "igo:IGOUNO"
 
 
-def test_non_english_document_is_skipped(pipeline: Pipeline) -> None:
+def test_non_english_document_is_stored_without_english_stages(pipeline: Pipeline) -> None:
     art = next(i for i in ingest.read([FIXTURES / "spine" / "german.txt"]))
     result = pipeline.run([art])[0]
+    assert isinstance(result, Article) and result.language == "de"
+    assert result.stages == ["clean", "language"]  # parse and all that reads it: not run, not failed
+    assert not result.entities and not result.events
+
+
+def test_languages_setting_skips_other_languages(settings: config.Settings) -> None:
+    p = Pipeline(settings.with_(languages=["en"]), stages=[s for s in STAGES if s.name in {"clean", "language"}])
+    art = next(i for i in ingest.read([FIXTURES / "spine" / "german.txt"]))
+    result = p.run([art])[0]
     assert isinstance(result, Skipped) and result.code == "E106" and "'de'" in result.reason
 
 

@@ -12,7 +12,7 @@ from newsgraph.config import Settings
 from newsgraph.evaluate import evaluate, geo_auc, score_geo
 from newsgraph.geo.gazetteer import load_gazetteer, table_path
 from newsgraph.geo.resolve import haversine
-from newsgraph.model import Article
+from newsgraph.model import Article, PlaceRef
 from newsgraph.pipeline import Pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "places"
@@ -25,7 +25,7 @@ def gaz():
 
 @pytest.fixture(scope="module")
 def analysed():
-    """Articles run through parse, entities and places, with their scratch kept."""
+    """Articles run through parse, entities and places, with their working state kept."""
     pipeline = Pipeline(Settings().with_(stages=("parse", "entities", "places")))
     pipeline.setup()
     out = {}
@@ -130,13 +130,13 @@ def test_every_mention_points_at_its_characters(analysed):
 
 def test_focus_and_sentence_places_for_the_events_stage(analysed):
     art = analysed["hangzhou"]
-    focus = art.scratch["focus"]
-    assert focus["country"] == "CN"
-    assert focus["place"]["name"] == "Hangzhou"
-    sentences = art.scratch["sentence_places"]
+    focus = art.work.focus
+    assert focus.country == "CN"
+    assert focus.place is not None and focus.place.name == "Hangzhou"
+    sentences = art.work.sentence_places
     assert set(sentences) == set(range(len(list(art.doc.sents))))
-    assert all({"name", "lat", "lon", "country", "geonameid", "feature"} <= set(v) for v in sentences.values())
-    assert sentences[0]["name"] == "Hangzhou"
+    assert all(isinstance(v, PlaceRef) and v.lat is not None and v.country for v in sentences.values())
+    assert sentences[0].name == "Hangzhou" and sentences[0].geonameid
 
 
 @pytest.mark.parametrize("text", ["", "   ", "(((", "“unbalanced", "x" * 5000, "Paris " * 2000])

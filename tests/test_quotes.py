@@ -26,7 +26,7 @@ def pipeline() -> Pipeline:
 def analyze(pipeline: Pipeline, text: str) -> Article:
     article = Article(id="t", text=text)
     pipeline.setup()
-    # run stage by stage to keep scratch (the coref chains) for the assertions
+    # run stage by stage to keep the working state (the coref chains) for the assertions
     for stage in pipeline.stages:
         article = stage.process_batch([article])[0]
     return article

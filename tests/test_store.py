@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SAMPLE
 from newsgraph import config, jobs
-from newsgraph.errors import QueryError, SchemaVersionError
+from newsgraph.errors import QueryError, RowError, SchemaVersionError
 from newsgraph.model import Article, Entity, Mention
 from newsgraph.query import Graph
 from newsgraph.store import SCHEMA_VERSION, Store
@@ -63,7 +63,7 @@ def test_failed_write_leaves_previous_rows(db: str) -> None:
         broken = Article(id="d1", text="Putin met Obama.")
         broken.entities = [Entity("X", "PERSON", None, [Mention(0, 5, "Putin")])]
         broken.entities[0].name = None  # type: ignore[assignment]  # violates NOT NULL
-        with pytest.raises(duckdb.Error):
+        with pytest.raises(RowError, match="ConstraintException"):  # named, never silent
             store.write([broken], "v2")
         names = store.con.execute("SELECT name FROM entities").fetchall()
     assert names == [("Vladimir Putin",)]

@@ -265,6 +265,10 @@ def test_views_with_data(server: Server, browser: webdriver.Chrome) -> None:
     rows = browser.find_elements(By.CSS_SELECTOR, "table.grid tbody tr")
     assert rows and all("CONSULT" in r.text for r in rows)
     assert any("following a meeting with counterpart" in r.text for r in rows)
+    # the place column: the name, located in its tooltip, never a Python repr of the place
+    place = browser.find_element(By.CSS_SELECTOR, 'table.grid tbody tr span[title^="CN"]')
+    assert place.text == "Hangzhou" and "30.29" in (place.get_attribute("title") or "")
+    assert not any("{'" in r.text for r in rows)
     shot(browser, "events")
     open_view(browser, f"{server.url}/#/quotes?about=syria")
     assert "easing the humanitarian situation" in browser.find_element(By.ID, "view").text

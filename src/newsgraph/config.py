@@ -18,6 +18,8 @@ from typing import Any
 
 from .errors import ConfigError
 
+ON_ERROR = ("skip", "degrade")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,13 +29,22 @@ class Settings:
     workers: int = 0
     batch_size: int = 32
     max_text_bytes: int = 5_000_000
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = ()  # empty: every language; else others are skipped (E106)
     min_language_chars: int = 200
     stages: tuple[str, ...] = ()
     skip_stages: tuple[str, ...] = ()
     strict: bool = False
     actors_file: str = ""
+    on_error: str = "skip"  # a document a stage fails on: "skip" it (with its code) or "degrade" (keep, warn)
+    max_stage_seconds: float = 60.0  # one stage on one batch/document; past it: E301, then on_error (0 = none)
+    max_nlp_chars: int = 150_000  # the spaCy parse reads at most this much of a text (a warning says so)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.on_error not in ON_ERROR:
+            raise ConfigError(
+                f"on_error must be one of {', '.join(ON_ERROR)}, not {self.on_error!r}", origin="on_error"
+            )
 
     @property
     def worker_count(self) -> int:
@@ -61,6 +72,8 @@ def _coerce(values: dict[str, Any], where: str) -> dict[str, Any]:
                 value = bool(value)
             elif isinstance(default, int):
                 value = int(value)
+            elif isinstance(default, float):
+                value = float(value)
             elif isinstance(default, tuple):
                 if isinstance(value, str):
                     value = [v.strip() for v in value.split(",") if v.strip()]

@@ -10,8 +10,11 @@ read from.
 
 from __future__ import annotations
 
+import ast
 import hashlib
-from dataclasses import asdict, dataclass, field
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 Span = tuple[int, int]
@@ -55,6 +58,69 @@ class Quote:
     kind: str  # "direct" | "indirect" | "partial"
 
 
+@dataclass(frozen=True)
+class PlaceRef:
+    """A point a fact is located at: one resolved place (or a name the gazetteer lacks).
+
+    The one place type of events, counts and the stages' working state. In the JSON
+    record an event's or count's ``place`` is :attr:`name` and the whole object is
+    under ``place_ref``; in the store it is ``place`` plus typed ``place_*`` columns.
+    """
+
+    name: str
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2
+    feature: str | None = None
+
+    @classmethod
+    def of(cls, value: Any, ref: Any = None) -> PlaceRef | None:
+        """From a record: ``place_ref`` (a dict) when present, else ``place`` (a name, or a
+        dict or the Python text of one, as records written before PlaceRef held it)."""
+        for v in (ref, value):
+            if isinstance(v, str) and v.startswith("{'") and v.endswith("}"):
+                v = _legacy_place(v)
+            if isinstance(v, PlaceRef):
+                return v
+            if isinstance(v, dict) and v.get("name"):
+                return cls(
+                    str(v["name"]), v.get("geonameid"), v.get("lat"), v.get("lon"), v.get("country"), v.get("feature")
+                )
+            if isinstance(v, str) and v:
+                return cls(v)
+        return None
+
+
+_STRUCT_FIELD = re.compile(
+    r"'(name|geonameid|lat|lon|country|feature)': (.*?)(?=, '(?:geonameid|lat|lon|country|feature)': |}$)"
+)
+
+
+def _legacy_place(text: str) -> dict[str, Any] | str:
+    """A place stored as text by versions before PlaceRef: a Python dict's repr, or DuckDB's
+    text of a struct (strings unquoted, NULL for None). The text itself when it is neither."""
+    try:
+        value = ast.literal_eval(text)
+        return value if isinstance(value, dict) else text
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        pass
+    out: dict[str, Any] = {}
+    for key, raw in _STRUCT_FIELD.findall(text):
+        if raw == "NULL":
+            out[key] = None
+        elif key == "geonameid":
+            out[key] = int(raw) if raw.lstrip("-").isdigit() else None
+        elif key in ("lat", "lon"):
+            try:
+                out[key] = float(raw)
+            except ValueError:
+                out[key] = None
+        else:
+            out[key] = raw
+    return out if out.get("name") else text
+
+
 @dataclass
 class Place:
     name: str
@@ -65,6 +131,9 @@ class Place:
     feature: str | None
     mentions: list[Mention] = field(default_factory=list)
     role: str | None = None  # "location" | "actor" (metonymy) | "adjective"
+
+    def ref(self) -> PlaceRef:
+        return PlaceRef(self.name, self.geonameid, self.lat, self.lon, self.country, self.feature)
 
 
 @dataclass
@@ -78,7 +147,7 @@ class Event:
     mode: str | None
     factuality: str  # asserted | negated | possible | future | hypothetical
     date: str | None
-    place: str | None
+    place: PlaceRef | None
     evidence: Span
     goldstein: float | None = None
     quad_class: int | None = None
@@ -95,7 +164,7 @@ class Count:
     number: int
     qualifier: str | None
     object: str | None
-    place: str | None
+    place: PlaceRef | None
     evidence: Span
 
 
@@ -111,6 +180,37 @@ class DateMention:
 class Gap:
     start: int
     suggestion: str | None
+
+
+@dataclass
+class Focus:
+    """An article's main country (ISO2) and main place, as the places stage found them."""
+
+    country: str | None = None
+    place: PlaceRef | None = None
+
+
+@dataclass
+class Work:
+    """Working state shared between the stages of one run; never stored or printed.
+
+    One typed field per thing a stage hands to a later one. A stage names the
+    fields it sets in ``assigns`` and those it needs in ``requires`` (see
+    ``stages/base.py``); the pipeline clears this after the run.
+    """
+
+    doc: Any = None  # the spaCy Doc of Article.text (parse)
+    entity_of_span: dict[Span, str] = field(default_factory=dict)  # mention span -> entity name (entities)
+    coref: dict[Span, str] | None = None  # mention span -> entity name, pronouns included (coref)
+    coref_people: set[str] = field(default_factory=set)  # names of the people in the chains (coref)
+    coref_keys: list[Span] | None = None  # sorted keys of coref, cached by stages.coref.resolve
+    focus: Focus = field(default_factory=Focus)  # the article's country and place (places)
+    sentence_places: dict[int, PlaceRef] = field(default_factory=dict)  # sentence index -> place (places)
+    place_of_span: dict[Span, str] = field(default_factory=dict)  # mention span -> place name (places)
+    gap_salience: Counter[str] | None = None  # entity name -> salience, cached by the gaps stage
+
+
+WORK_FIELDS = frozenset(f.name for f in fields(Work))
 
 
 @dataclass
@@ -139,9 +239,13 @@ class Article:
     gaps: list[Gap] = field(default_factory=list)
     tone: float | None = None
     content_hash: str = ""  # hash of the text as read, before any stage changed it
+    # What went wrong but did not lose the document: "E300 places: KeyError: 'x'" (code, stage, why)
+    warnings: list[str] = field(default_factory=list)
+    # The stages that ran on this document, in order. A stage that reads English only
+    # is left out for a document in another language: not run, not failed.
+    stages: list[str] = field(default_factory=list)
     # Working state shared between stages of one run; never stored or printed.
-    # "doc" holds the spaCy Doc, "coref" the in-document coreference chains.
-    scratch: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    work: Work = field(default_factory=Work, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.content_hash:
@@ -150,24 +254,25 @@ class Article:
     @property
     def doc(self) -> Any:
         """The spaCy ``Doc`` of :attr:`text` (set by the ``parse`` stage)."""
-        return self.scratch.get("doc")
+        return self.work.doc
 
     def span_text(self, span: Span | None) -> str:
         return "" if span is None else self.text[span[0] : span[1]]
 
     def to_record(self) -> dict[str, Any]:
         """The JSON document record of RECORD.md."""
-        rec = asdict(self)
-        rec.pop("scratch", None)
+        rec = asdict(replace(self, work=Work()))  # never copy the working state (a spaCy Doc)
+        rec.pop("work", None)
         for q in rec["quotes"]:
             for key in ("speaker_span", "cue", "content"):
                 if q[key] is not None:
                     q[key] = list(q[key])
         for key in ("events", "counts"):
-            for item in rec[key]:
+            for n, item in enumerate(rec[key]):
                 for k in ("evidence", "trigger", "source_span", "target_span"):
                     if item.get(k) is not None:
                         item[k] = list(item[k])
+                rec[key][n] = _name_place(item)
         return rec
 
     @classmethod
@@ -178,7 +283,6 @@ class Article:
             return None if v is None else (int(v[0]), int(v[1]))
 
         data = dict(rec)
-        data.pop("scratch", None)
         art = cls(**{k: v for k, v in data.items() if k in _ARTICLE_FIELDS})
         art.captions = [Caption(**c) for c in rec.get("captions") or []]
         art.entities = [
@@ -206,19 +310,45 @@ class Article:
         art.events = [
             Event(
                 **{
-                    **e,
+                    **_without(e, "place_ref"),
                     "evidence": tup(e["evidence"]),
                     "trigger": tup(e.get("trigger")),
                     "source_span": tup(e.get("source_span")),
                     "target_span": tup(e.get("target_span")),
+                    "place": PlaceRef.of(e.get("place"), e.get("place_ref")),
                 }
             )
             for e in rec.get("events") or []
         ]
-        art.counts = [Count(**{**c, "evidence": tup(c["evidence"])}) for c in rec.get("counts") or []]
+        art.counts = [
+            Count(
+                **{
+                    **_without(c, "place_ref"),
+                    "evidence": tup(c["evidence"]),
+                    "place": PlaceRef.of(c.get("place"), c.get("place_ref")),
+                }
+            )
+            for c in rec.get("counts") or []
+        ]
         art.dates = [DateMention(**d) for d in rec.get("dates") or []]
         art.gaps = [Gap(**g) for g in rec.get("gaps") or []]
         return art
+
+
+def _name_place(item: dict[str, Any]) -> dict[str, Any]:
+    """``place`` as the place's name (what readers compare), the whole PlaceRef as ``place_ref``."""
+    out: dict[str, Any] = {}
+    for k, v in item.items():
+        if k == "place":
+            out["place"] = v["name"] if v else None
+            out["place_ref"] = v
+        else:
+            out[k] = v
+    return out
+
+
+def _without(d: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != key}
 
 
 _ARTICLE_FIELDS = {
@@ -236,6 +366,8 @@ _ARTICLE_FIELDS = {
     "boilerplate",
     "tone",
     "content_hash",
+    "warnings",
+    "stages",
 }
 
 
@@ -246,3 +378,4 @@ class Skipped:
     origin: str
     reason: str
     code: str = "E000"
+    stage: str | None = None  # the stage that failed on it; None when it failed before or after the stages

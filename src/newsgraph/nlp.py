@@ -1,11 +1,48 @@
-"""Loading the spaCy pipeline, once per process and model name."""
+"""Loading the spaCy pipeline, once per process and model name.
+
+The pipeline always has the ``newsgraph_paragraphs`` component (sentence starts
+at paragraph breaks) before its parser: it is registered here, once, and added
+here, so that sentence boundaries never depend on which stages were selected
+or on what ran earlier in the process.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import Any
 
+from spacy.language import Language
+
 from .errors import ConfigError
+from .fastattrs import speed_up
+
+PARAGRAPHS = "newsgraph_paragraphs"
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_boundaries(doc: Any) -> Any:
+    """Start a sentence after every line break that ends a paragraph or a headline:
+    a blank line always ends a sentence, a single line break only after final
+    punctuation (a headline or dateline is never parsed into the lead's subject)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if not prev.is_space or tok.is_space or "\n" not in prev.text:
+            continue
+        before = doc[tok.i - 2] if tok.i >= 2 else None
+        if prev.text.count("\n") >= 2 or (before is not None and before.text in {".", "!", "?", "”", '"', "’"}):
+            tok.is_sent_start = True
+    return doc
+
+
+def add_paragraphs(nlp: Any) -> None:
+    """Put :func:`paragraph_boundaries` before whatever sets sentences (parser or senter)."""
+    if PARAGRAPHS in nlp.pipe_names:
+        return
+    for anchor in ("parser", "senter"):
+        if anchor in nlp.pipe_names:
+            nlp.add_pipe(PARAGRAPHS, before=anchor)
+            return
+    nlp.add_pipe(PARAGRAPHS)
 
 
 @lru_cache(maxsize=4)
@@ -24,6 +61,8 @@ def load_spacy(name: str, max_length: int = 5_000_000) -> Any:
     if nlp.lang != "en":
         raise ConfigError(f"spaCy pipeline {name!r} is for {nlp.lang!r}, not English", origin="spacy_model")
     nlp.max_length = max(nlp.max_length, max_length + 1)
+    add_paragraphs(nlp)
+    speed_up(nlp)  # same annotations, a sixth less parse time (see fastattrs)
     return nlp
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import crossdoc
+from . import sqlguard
 from .errors import QueryError, StoreError
 from .query_stories import CrossDocQueries
 from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
@@ -77,11 +77,11 @@ class Graph(CrossDocQueries):
             self._local.cursor = cur
         return cur
 
-    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: list[Any] | None = None, *, cursor: Any = None) -> list[dict[str, Any]]:
         import duckdb
 
         try:
-            result = self._cursor().execute(sql, params or [])
+            result = (cursor or self._cursor()).execute(sql, params or [])
             names = [d[0] for d in result.description]
             return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
         except duckdb.Error as exc:
@@ -122,21 +122,23 @@ class Graph(CrossDocQueries):
 
     def sql(self, statement: str, limit: int = 1000, timeout: float | None = None) -> list[dict[str, Any]]:
         """Run one read-only SELECT (or WITH ... SELECT) statement, at most ``limit`` rows,
-        interrupted after ``timeout`` seconds (the HTTP API always sets one)."""
+        interrupted after ``timeout`` seconds (the HTTP API always sets one); see
+        :mod:`newsgraph.sqlguard` for what else is refused."""
         import duckdb
 
         try:
             statements = duckdb.extract_statements(statement)
         except duckdb.Error as exc:
-            raise QueryError(f"invalid SQL: {exc}") from exc
+            raise QueryError(sqlguard.scrub(f"invalid SQL: {exc}", self.store.path)) from exc
         if len(statements) != 1:
             raise QueryError("give exactly one statement")
         if statements[0].type.name not in READ_ONLY_STATEMENTS:
             raise QueryError(f"only read-only SELECT statements are allowed, not {statements[0].type.name}")
+        sqlguard.check(statement)
+        cur = self._sql_cursor()
         timer = None
         timed_out = threading.Event()
         if timeout is not None and timeout > 0:
-            cur = self._cursor()
 
             def stop() -> None:
                 timed_out.set()
@@ -146,15 +148,24 @@ class Graph(CrossDocQueries):
             timer.daemon = True
             timer.start()
         try:
-            rows = self._rows(f"SELECT * FROM ({statement.rstrip().rstrip(';')}) LIMIT {int(limit)}")
+            return self._rows(f"SELECT * FROM ({statement.rstrip().rstrip(';')}) LIMIT {int(limit)}", cursor=cur)
         except QueryError as exc:
             if timed_out.is_set():
                 raise QueryError(f"query stopped after the time limit of {timeout:g} s") from exc
-            raise
+            raise QueryError(sqlguard.scrub(exc.message, self.store.path)) from exc
         finally:
             if timer is not None:
                 timer.cancel()
-        return rows
+
+    def _sql_cursor(self) -> Any:
+        """This thread's cursor for user SQL, with the size guards installed."""
+        cur = getattr(self._local, "sql_cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = sqlguard.guard(self._root.cursor())
+                self._cursors.append(cur)
+            self._local.sql_cursor = cur
+        return cur
 
     # -- issue 7: the query API (documents, entities, timeline, quotes, places, events) ----
     def documents(
@@ -302,12 +313,25 @@ class Graph(CrossDocQueries):
             params.append(role)
         return self._page(
             PlaceRow,
-            """WITH ev AS (SELECT doc_id, lower(place) AS place, count(*) AS n FROM events
-                           WHERE place IS NOT NULL GROUP BY ALL)
+            # an event is at a place by its GeoNames id when it has one, else by name; a
+            # place mentioned in two roles (location, adjective) counts its events once
+            """WITH ev AS (SELECT doc_id, place_geonameid AS gid, lower(place) AS place, count(*) AS n
+                           FROM events WHERE place IS NOT NULL GROUP BY ALL),
+                    located AS (SELECT DISTINCT p.doc_id, p.name, p.geonameid, p.lat, p.lon, p.country, p.feature
+                           FROM places p),
+                    per AS (SELECT l.name, l.geonameid, l.lat, l.lon, l.country, l.feature,
+                                   sum(ev.n) AS n
+                            FROM located l JOIN ev ON ev.doc_id = l.doc_id AND CASE
+                                WHEN ev.gid IS NOT NULL THEN l.geonameid IS NOT DISTINCT FROM ev.gid
+                                ELSE ev.place = lower(l.name) END
+                            GROUP BY ALL)
                SELECT p.name, p.geonameid, p.lat, p.lon, p.country, p.feature,
                       sum(p.mentions)::BIGINT AS mentions, count(DISTINCT p.doc_id)::BIGINT AS documents,
-                      coalesce(sum(ev.n), 0)::BIGINT AS events
-               FROM places p LEFT JOIN ev ON ev.doc_id = p.doc_id AND ev.place = lower(p.name)""",
+                      coalesce(any_value(per.n), 0)::BIGINT AS events
+               FROM places p LEFT JOIN per ON per.name = p.name
+                    AND per.geonameid IS NOT DISTINCT FROM p.geonameid AND per.lat IS NOT DISTINCT FROM p.lat
+                    AND per.lon IS NOT DISTINCT FROM p.lon AND per.country IS NOT DISTINCT FROM p.country
+                    AND per.feature IS NOT DISTINCT FROM p.feature""",
             where,
             params,
             "documents DESC, mentions DESC, p.name",
@@ -417,26 +441,16 @@ class Graph(CrossDocQueries):
             return pipeline.analyze(article)
 
     def ingest(self, articles: Iterable[Article]) -> Summary:
-        """Analyze and store documents (the store must be writable); ones stored unchanged are skipped."""
-        from .jobs import Summary
-        from .model import Skipped
+        """Analyze and store documents (the store must be writable); ones stored unchanged are skipped.
+        The same job as ``newsgraph ingest`` (:func:`newsgraph.jobs.ingest_articles`), run in this
+        thread with this Graph's pipeline."""
+        from .jobs import ingest_articles
 
         if self.store.read_only:
             raise StoreError("the store is open read-only", origin=self.store.path)
-        batch = list(articles)
         pipeline = self.pipeline()
-        summary = Summary()
-        stored = self.store.stored_versions(a.id for a in batch)
-        fresh = [a for a in batch if stored.get(a.id) != (a.content_hash, pipeline.version)]
-        summary.unchanged = len(batch) - len(fresh)
         with self._pipeline_lock:
-            results = pipeline.run(fresh) if fresh else []
-        done = [r for r in results if not isinstance(r, Skipped)]
-        summary.skipped = [r for r in results if isinstance(r, Skipped)]
-        summary.processed = len(done)
-        summary.stored = self.store.write(done, pipeline.version)
-        crossdoc.update(self.store, [a.id for a in done])  # merged events, entity ids (issue 11)
-        return summary
+            return ingest_articles(list(articles), pipeline.settings, self.store, pipeline=pipeline)
 
 
 # the text around the first occurrence of a word (parameters: the word three times), else the opening

@@ -110,6 +110,12 @@ class EventRow:
     published: str | None = None
     url: str | None = None
     doc_source: str | None = None  # the outlet; ``source`` is the event's source actor
+    # where ``place`` (its name) is: the model.PlaceRef of the event, as typed columns
+    place_geonameid: int | None = None
+    place_lat: float | None = None
+    place_lon: float | None = None
+    place_country: str | None = None
+    place_feature: str | None = None
 
 
 @dataclass

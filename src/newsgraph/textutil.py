@@ -95,3 +95,25 @@ CARDINALS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy"
 
 def normalize_space(text: str) -> str:
     return " ".join(text.split())
+
+
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?)?")
+
+
+def valid_iso_date(value: str) -> bool:
+    """Whether ``value`` is an ISO-8601 date or date-time that exists ("2016-02-30" does not)."""
+    value = value.strip()
+    if not _ISO_DATE.fullmatch(value):
+        return False
+    try:
+        if len(value) == 4:
+            return int(value) >= 1
+        if len(value) == 7:
+            return 1 <= int(value[5:7]) <= 12
+        if len(value) == 10:
+            datetime.fromisoformat(value)
+            return True
+        datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "T", 1))
+        return True
+    except ValueError:
+        return False

@@ -509,9 +509,15 @@ def _conjuncts(head: Any) -> list[Any]:
 
 def _ent_bounds(doc: Any, tok: Any) -> tuple[int, int]:
     if tok.ent_iob_ in {"B", "I"}:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.start_char, ent.end_char
+        # walk the entity's own tokens: ``doc.ents`` builds every entity of the document
+        # on each access, which made this quadratic in long texts
+        start = tok.i
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        end = tok.i + 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     return tok.idx, tok.idx + len(tok.text)
 
 

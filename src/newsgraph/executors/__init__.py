@@ -5,12 +5,15 @@ iterable of Articles/Skipped and yield results in input order.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from ..config import Settings
 from ..model import Article, Skipped
 
 Item = Article | Skipped
+log = logging.getLogger(__name__)
 
 
 def get(name: str = "local") -> Callable[[Iterable[Item], Settings], Iterator[Item]]:
@@ -37,3 +40,23 @@ def batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 def run(items: Iterable[Item], settings: Settings, executor: str = "local") -> Iterator[Item]:
     return get(executor)(items, settings)
+
+
+def run_inline(pipeline: Any, items: Iterable[Item], batch_size: int) -> Iterator[Item]:
+    """Run an already loaded :class:`~newsgraph.pipeline.Pipeline` in this thread, batch by batch."""
+    for batch in batched(items, batch_size):
+        docs = [i for i in batch if isinstance(i, Article)]
+        results = iter(pipeline.run(docs) if docs else [])
+        for item in batch:
+            yield next(results) if isinstance(item, Article) else item
+
+
+def failed_batch(batch: list[Item], exc: BaseException, where: str) -> list[Item]:
+    """A batch whose worker failed as a whole (crashed, killed, unpicklable result): logged,
+    and each of its documents reported skipped with E300, so the job goes on."""
+    from ..errors import StageError
+
+    docs = [i for i in batch if isinstance(i, Article)]
+    log.warning("a batch of %d documents failed in %s: %s: %s", len(docs), where, type(exc).__name__, exc)
+    message = f"its batch failed in {where}: {type(exc).__name__}: {exc}"[:500]
+    return [Skipped(i.origin or i.id, message, StageError.code) if isinstance(i, Article) else i for i in batch]

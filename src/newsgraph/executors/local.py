@@ -14,7 +14,7 @@ from multiprocessing import get_context
 
 from ..config import Settings
 from ..model import Article, Skipped
-from . import Item, batched
+from . import Item, batched, failed_batch, run_inline
 
 _PIPELINE = None
 
@@ -40,9 +40,7 @@ def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
     if workers <= 1:
         from ..pipeline import Pipeline
 
-        pipeline = Pipeline(settings)
-        for batch in batched(items, settings.batch_size):
-            yield from _process_inline(pipeline, batch)
+        yield from run_inline(Pipeline(settings), items, settings.batch_size)
         return
     ctx = get_context("spawn")
     pending: deque[tuple[list[Item], Future[list[Article | Skipped]] | None]] = deque()
@@ -57,14 +55,12 @@ def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
             yield from _collect(*pending.popleft())
 
 
-def _process_inline(pipeline, batch: list[Item]) -> Iterator[Item]:  # type: ignore[no-untyped-def]
-    docs = [i for i in batch if isinstance(i, Article)]
-    results = iter(pipeline.run(docs) if docs else [])
-    for item in batch:
-        yield next(results) if isinstance(item, Article) else item
-
-
 def _collect(batch: list[Item], future: Future[list[Article | Skipped]] | None) -> Iterator[Item]:
-    results = iter(future.result() if future is not None else [])
+    try:
+        done = future.result() if future is not None else []
+    except Exception as exc:  # a worker died or its batch could not come back: lose that batch only
+        yield from failed_batch(batch, exc, "a worker process")
+        return
+    results = iter(done)
     for item in batch:
         yield next(results) if isinstance(item, Article) else item

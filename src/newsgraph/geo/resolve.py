@@ -157,6 +157,8 @@ class Resolver:
                 points.append((p.lat, p.lon))
                 if p.admin1:
                     towns.add((p.cc, p.admin1))
+        # each town once: scoring looks at every point for every mention (quadratic when repeated)
+        points = list(dict.fromkeys(points))
         return {"countries": countries, "admin1": admin1, "points": points, "towns": towns, "source": source_cc}
 
     def _choose(

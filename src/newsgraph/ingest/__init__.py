@@ -3,19 +3,27 @@
 ``read(paths)`` yields an :class:`~newsgraph.model.Article` for each document
 it could read and a :class:`~newsgraph.model.Skipped` (with the file, line and
 reason) for each it could not. Folders are walked recursively by extension;
-``-`` reads standard input, sniffing JSON Lines, HTML or plain text.
+``-`` reads standard input, sniffing gzip, JSON Lines, HTML or plain text.
+
+Compressed files and standard input are read incrementally with the byte cap
+applied as bytes arrive (a gzip bomb is refused having held at most the cap),
+and JSON Lines a line at a time. An id read twice in one run with different
+content keeps the first document and reports the second (E110).
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
-from ..errors import InputError, UnreadableError, UnsupportedFormatError
+from ..errors import DuplicateIdError, InputError, OversizedInputError, UnreadableError, UnsupportedFormatError
 from ..model import Article, Skipped
 from . import jsonl
-from .decode import decode
+from .decode import decode, read_capped, warn
 from .html import from_html
 from .text import from_text
 from .warc import WARC_EXT, read_archive
@@ -27,14 +35,12 @@ HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
 JSONL_EXT = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, cap: int) -> bytes:
+    """The file's bytes (decompressed for ``.gz``), refused (E104) past ``cap`` as they arrive."""
     try:
-        if path.name.endswith(".gz"):
-            import gzip
-
-            with gzip.open(path, "rb") as fh:
-                return fh.read()
-        return path.read_bytes()
+        opened: IO[bytes] = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
+        with opened as fh:
+            return read_capped(fh, cap, str(path))
     except OSError as exc:
         raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=str(path)) from exc
     except EOFError as exc:
@@ -47,19 +53,25 @@ def _check_size(path: Path, max_bytes: int, factor: int = 1) -> None:
     except OSError as exc:
         raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=str(path)) from exc
     if size > max_bytes * factor:
-        from ..errors import OversizedInputError
-
         raise OversizedInputError(f"{size:,} bytes, over the limit of {max_bytes * factor:,}", origin=str(path))
+
+
+def _decoded(data: bytes, origin: str, cap: int, make: Callable[[str, str], Article]) -> Article:
+    notes: list[InputError] = []
+    article = make(decode(data, origin, cap, notes), origin)
+    for note in notes:
+        warn(article, note)
+    return article
 
 
 def read_text_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     _check_size(path, max_bytes)
-    yield from_text(decode(_read_bytes(path), str(path), max_bytes), str(path))
+    yield _decoded(_read_bytes(path, max_bytes), str(path), max_bytes, from_text)
 
 
 def read_html_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
     _check_size(path, max_bytes, factor=4)
-    yield from_html(decode(_read_bytes(path), str(path), max_bytes * 4), str(path))
+    yield _decoded(_read_bytes(path, max_bytes * 4), str(path), max_bytes * 4, from_html)
 
 
 def read_warc_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
@@ -67,16 +79,14 @@ def read_warc_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
 
 
 def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
-    import gzip
-    from typing import BinaryIO
-
     try:
-        fh: BinaryIO = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
+        fh: IO[bytes] = gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
     except OSError as exc:
         raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=str(path)) from exc
     with fh:
         try:
-            yield from jsonl.read_lines(fh, str(path), max_bytes)
+            lines = jsonl.capped_lines(fh, max_bytes * jsonl.LINE_FACTOR, str(path))
+            yield from jsonl.read_lines(lines, str(path), max_bytes)
         except (OSError, EOFError) as exc:
             raise UnreadableError(f"read failed part-way: {exc}", origin=str(path)) from exc
 
@@ -102,9 +112,40 @@ def sniff(data: bytes, origin: str, max_bytes: int) -> Iterator[Article | Skippe
     if head == b"{":
         yield from jsonl.read_lines(data.splitlines(), origin, max_bytes)
     elif head == b"<":
-        yield from_html(decode(data, origin, max_bytes * 4), origin)
+        yield _decoded(data, origin, max_bytes * 4, from_html)
     else:
-        yield from_text(decode(data, origin, max_bytes), origin)
+        yield _decoded(data, origin, max_bytes, from_text)
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives ``head`` (bytes already read to sniff it) and then the rest of ``rest``."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.head[: len(buffer)] if self.head else self.rest.read(len(buffer))
+        self.head = self.head[len(data) :]
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def read_stream(stream: IO[bytes], origin: str, max_bytes: int) -> Iterator[Article | Skipped]:
+    """A stream of unknown kind (standard input): gzip, JSON Lines, HTML or text, read as it arrives."""
+    head = stream.read(4096)
+    if head.startswith(b"\x1f\x8b"):
+        stream = gzip.GzipFile(fileobj=io.BufferedReader(_Prefixed(head, stream)))  # type: ignore[assignment]
+        head = stream.read(4096)
+    if head.lstrip()[:1] == b"{":
+        lines = jsonl.capped_lines(io.BufferedReader(_Prefixed(head, stream)), max_bytes * jsonl.LINE_FACTOR, origin)
+        yield from jsonl.read_lines(lines, origin, max_bytes)
+        return
+    cap = max_bytes * (4 if head.lstrip()[:1] == b"<" else 1)
+    data = head + read_capped(stream, max(0, cap - len(head)), origin)
+    yield from sniff(data, origin, max_bytes)
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
@@ -123,12 +164,27 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | str]:
 
 
 def read(paths: Iterable[str | Path], max_bytes: int = 5_000_000) -> Iterator[Article | Skipped]:
-    """Every document in ``paths``, in order; unreadable ones as Skipped."""
+    """Every document in ``paths``, in order; unreadable ones (and repeated ids) as Skipped."""
+    seen: dict[str, tuple[str, str]] = {}  # id -> (content hash, where it was read)
+    for item in _read(paths, max_bytes):
+        if isinstance(item, Article):
+            first = seen.setdefault(item.id, (item.content_hash, item.origin or "?"))
+            if first[0] != item.content_hash:
+                err = DuplicateIdError(
+                    f"id {item.id!r} was already read from {first[1]} with other content: the first is kept",
+                    origin=item.origin,
+                )
+                yield Skipped(item.origin or item.id, err.message, err.code)
+                continue
+        yield item
+
+
+def _read(paths: Iterable[str | Path], max_bytes: int) -> Iterator[Article | Skipped]:
     for item in iter_files(paths):
         origin = "<stdin>" if item == "-" else str(item)
         try:
             if item == "-":
-                yield from sniff(sys.stdin.buffer.read(), origin, max_bytes)
+                yield from read_stream(sys.stdin.buffer, origin, max_bytes)
                 continue
             assert isinstance(item, Path)
             if not item.exists():
@@ -136,7 +192,7 @@ def read(paths: Iterable[str | Path], max_bytes: int = 5_000_000) -> Iterator[Ar
             reader = reader_for(item)
             if reader is None:
                 _check_size(item, max_bytes, factor=4)
-                data = _read_bytes(item)
+                data = _read_bytes(item, max_bytes * 4)
                 if not data.strip():
                     raise UnsupportedFormatError("empty file of unknown type", origin=origin)
                 yield from sniff(data, origin, max_bytes)

@@ -14,7 +14,7 @@ rest is removed here by two rules that read the page itself, not a site list:
    related-links item. Inline link text inside a sentence is always kept, since
    such a line is never the text of one link alone.
 2. **promotional lines**: short lines that ask the reader to follow, subscribe,
-   read more, or that label tags and comment counts (:data:`PROMO`).
+   read more, or that label tags and comment counts (:data:`newsgraph.textrules.PROMO`).
 
 Where the extractors disagree, agreement decides (:func:`choose_body`):
 
@@ -51,30 +51,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EmptyInputError
+from ..langid import language_of
 from ..model import Article, Caption, content_id
+from ..textrules import BYLINE, is_caption, is_promo
 from .htmlmeta import read_meta
 
 _TOKEN = re.compile(r"\w+")
 
-# Lines that address the reader instead of reporting: imperatives to follow, subscribe
-# or read on, list labels, comment counters. Each alternative is anchored so that a
-# sentence *about* newsletters or Twitter is not taken for a prompt.
-PROMO = re.compile(
-    r"""^\W*(?:
-        (?:follow|like\s+us)\b.{0,60}?\bon\s+(?:twitter|facebook|instagram|linkedin|youtube|tiktok|threads|bluesky|mastodon|x)\b.*
-      | (?:.{0,120}[.!?]\s+)?(?:click\s+here\s+(?:to\s+)?)?(?:sign\s+up|subscribe)\b.{0,80}\bnewsletters?\b.*
-      | (?:get|receive)\s+(?:our|the)\b.{0,60}\bnewsletters?\b.*
-      | (?:you\s+(?:may|might)\s+also\s+like|recommended(?:\s+for\s+you)?|don'?t\s+miss|most\s+(?:read|popular)
-         |also\s+read|more\s+from\s+\w+|trending(?:\s+now)?|more\s+stories|related\s+(?:articles|stories|posts))\W*
-      | (?:read\s+more|related|see\s+also|also\s+read|more)\s*:.{0,160}
-      | (?:tags?|topics?|filed\s+under|categories)(?:\s*:.{0,200})?
-      | \d*\s*comments?
-      | have\s+a\s+(?:news\s+)?tip\b.*
-      | (?:listen|watch)\s+(?:to\s+)?\S+\s+live\b.*
-      | (?:share|tweet|email|print)\s+(?:this(?:\s+(?:article|story|page|post))?|on\s+(?:facebook|twitter|linkedin|whatsapp|reddit|x))
-    )\W*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
 # Thresholds, checked by 5-fold cross-validation over pages in bench/extract_compare.py
 MERGE_RATIO = 2.0  # readability must find this many times trafilatura's words...
 MERGE_COVER = 0.9  # ...and hold this share of trafilatura's 4-word shingles
@@ -82,16 +65,6 @@ LINK_LINE_WORDS = 4  # a link-only line this long or longer is a related-article
 PROSE_WORDS = 10  # readability lines kept on a merge must be sentences this long
 SHORT_SHARE = 0.5  # the precision pass is "short" when under this share of another extractor's words
 AGREE_COVER = 0.8  # share of the balanced pass's shingles readability must hold to outvote it
-
-# A byline or a photo credit standing on its own line
-BYLINE = re.compile(  # names are capitalised: only the lead words ignore case
-    r"^\W*(?i:(?:(?:written|reporting|words|text|story|editing)\s+)?by)\s+[A-Z][\w.'’-]*"
-    r"(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|al|bin|and|&|,))*\s*(?:[,|/–—-]\s*[\w .'’&-]{0,40})?\W*$"
-)
-CREDIT = re.compile(
-    r"^\W*(?:(?:photo|image|picture|video|illustration|photograph)s?(?:\s+credit)?|credits?)\s*(?::|by\b|/|©)",
-    re.IGNORECASE,
-)
 
 _LABEL = re.compile(r"^\W*(?:[A-Za-z'’ ]{2,30}:|[-•*·]\s)\s*")
 _URLISH = re.compile(r"@|https?:|www\.|\.com\b")
@@ -166,11 +139,6 @@ def is_link_line(line: str, anchors: set[str], min_words: int | None = None) -> 
     return not _URLISH.search(s) and len(rest.split()) >= words and not _SENTENCE_END.search(s)
 
 
-def is_promo(line: str) -> bool:
-    s = line.strip()
-    return len(s.split()) <= 45 and bool(PROMO.match(s))
-
-
 def _filter_lines(
     text: str,
     anchors: set[str],
@@ -182,8 +150,6 @@ def _filter_lines(
 
     Bylines are only looked for in the first and last three lines, where pages put them.
     """
-    from ..stages.clean import is_caption
-
     cap_keys = {_norm(c) for c in captions}
     author_keys = {_norm(a) for a in authors or []} - {""}
     lines = [line for line in text.split("\n") if line.strip()]
@@ -194,7 +160,7 @@ def _filter_lines(
         edge = index < 3 or index >= len(lines) - 3
         if is_promo(line) or is_link_line(line, anchors, min_words) or (key and key in cap_keys):
             removed.append(line.strip())
-        elif short and (CREDIT.match(line) or is_caption(line)):
+        elif short and is_caption(line):
             found.append(line.strip())  # a caption or credit inside the body: listed, not body
         elif short and edge and (BYLINE.match(line.strip()) or key in author_keys):
             removed.append(line.strip())
@@ -353,9 +319,7 @@ def extract(html: str, url: str | None = None, *, detect_language: bool = True) 
     captions = captions + [c for c in in_body if _norm(c) not in {_norm(x) for x in captions}]
     language = None
     if detect_language and len(body) >= 40:
-        from ..stages.language import identify
-
-        language = identify(body)
+        language = language_of(body)
     return Extracted(
         body=body,
         title=data.get("title") or meta.title,

@@ -7,7 +7,7 @@ capture date when the page states none. The id is a hash of the URI and the
 payload digest, so re-reading an archive yields the same ids.
 
 A damaged record (truncated gzip member, bad headers, a body shorter than its
-Content-Length) is reported as a :class:`~newsgraph.model.Skipped` with its byte
+Content-Length, as the last record of a file cut short has) is reported as a :class:`~newsgraph.model.Skipped` with its byte
 offset, and reading resumes at the next record boundary: the next gzip member
 header in a gzipped file, the next ``WARC/1.`` line in a plain one. One bad record
 never costs the rest of the file.
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError, MalformedRecordError, UnreadableError
 from ..model import Article, Skipped
-from .decode import decode
+from .decode import decode, warn
 
 WARC_EXT = (".warc", ".warc.gz", ".arc", ".arc.gz")
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -45,7 +46,9 @@ def _charset(content_type: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def payload_text(payload: bytes, content_type: str | None, origin: str, max_bytes: int) -> str:
+def payload_text(
+    payload: bytes, content_type: str | None, origin: str, max_bytes: int, notes: list[InputError] | None = None
+) -> str:
     """Decode an HTTP body: the declared charset when it works, else :func:`decode`'s rules."""
     charset = _charset(content_type)
     if charset:
@@ -53,7 +56,7 @@ def payload_text(payload: bytes, content_type: str | None, origin: str, max_byte
             return payload.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass
-    return decode(payload, origin, max_bytes)
+    return decode(payload, origin, max_bytes, notes)
 
 
 def _resync(fh: IO[bytes], start: int, magic: bytes) -> int | None:
@@ -72,6 +75,33 @@ def _resync(fh: IO[bytes], start: int, magic: bytes) -> int | None:
         pos += len(chunk)
 
 
+def _unread_record(fh: IO[bytes], start: int, gzipped: bool) -> int | None:
+    """Where a WARC record begins, at or after ``start``, that the reader never returned.
+
+    warcio ends its iteration quietly when the file ends inside a record's headers;
+    a record start found after the last record read is that cut record."""
+    magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
+    pos = start
+    while (found := _resync(fh, pos, magic)) is not None:
+        fh.seek(max(0, found - 1))
+        head = fh.read(1 << 16)
+        if gzipped:
+            member = head[1 if found else 0 :]
+            inflate = zlib.decompressobj(31)
+            try:
+                out = inflate.decompress(member, 16)
+            except zlib.error:
+                out = b"-"
+            # a record's start, or a member cut before it inflates to anything else
+            real = out.startswith(b"WARC/") or (len(member) < 1 << 16 and b"WARC/".startswith(out))
+        else:
+            real = found == 0 or head[:1] == b"\n"
+        if real:
+            return found
+        pos = found + 1
+    return None
+
+
 def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> Article | Skipped | None:
     from .html import from_html
 
@@ -85,32 +115,58 @@ def _record_article(record: Any, origin: str, max_bytes: int, is_arc: bool) -> A
     content_type = (http.get_header("Content-Type") if http is not None else None) or (
         headers.get_header("Content-Type") if is_arc else None
     )
+    uri = headers.get_header("WARC-Target-URI") or headers.get_header("uri")
+    where = f"{origin}@{uri}" if uri else origin
     if content_type and not any(t in content_type.lower() for t in _HTML_TYPES):
-        return None
+        return _cut(record, where)
     if http is not None:
         status = http.get_statuscode()
         if status and not str(status).startswith("2"):
-            return None
-    uri = headers.get_header("WARC-Target-URI") or headers.get_header("uri")
+            return _cut(record, where)
     captured = headers.get_header("WARC-Date") or headers.get_header("archive-date")
-    where = f"{origin}@{uri}" if uri else origin
     payload = record.content_stream().read(max_bytes * 4 + 1)
-    if not payload.strip():
-        return None
     if len(payload) > max_bytes * 4:
         return Skipped(where, f"payload over {max_bytes * 4:,} bytes", "E104")
-    html = payload_text(payload, content_type, where, max_bytes * 4)
+    damaged = _cut(record, where)
+    if damaged is not None:
+        return damaged
+    if not payload.strip():
+        return None
+    notes: list[InputError] = []
+    html = payload_text(payload, content_type, where, max_bytes * 4, notes)
     if "<" not in html[:2000]:
         return None
     doc_id = capture_id(uri, payload)
     captured_iso = _iso_capture(captured)
     article = from_html(html, where, doc_id=doc_id, url=uri, extra={"captured": captured_iso, "archive": origin})
+    for note in notes:
+        warn(article, note)
     if article.url is None:
         article.url = uri
     if not article.published and captured_iso:
         article.published = captured_iso[:10]
         article.metadata["published_from"] = "capture date"
     return article
+
+
+def _missing(record: Any) -> int:
+    """Bytes of the record's declared length that the file does not hold (0: complete).
+
+    Call after the payload was read to its end: warcio's reader of the record
+    counts down from Content-Length and simply stops at the end of the file."""
+    stream = record.content_stream()
+    while stream.read(1 << 16):
+        pass
+    return max(0, int(getattr(record.raw_stream, "limit", 0) or 0))
+
+
+def _cut(record: Any, where: str) -> Skipped | None:
+    """A Skipped (E107) for a record the file does not hold whole, else None."""
+    missing = _missing(record)
+    if not missing:
+        return None
+    err = MalformedRecordError(f"damaged record: {missing:,} bytes of it missing (file cut short?)", origin=where)
+    return Skipped(where, err.message, err.code)
 
 
 def _iso_capture(value: str | None) -> str | None:
@@ -140,16 +196,24 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
         while True:
             fh.seek(base)
             records = ArchiveIterator(fh, arc2warc=False)
-            offset = base
+            offset, seen = base, False
             try:
                 for record in records:
                     offset = base + records.offset  # start of this record (get_record_offset() would consume it)
+                    seen = True
                     try:
                         result = _record_article(record, origin, max_bytes, is_arc)
                     except InputError as exc:
                         result = Skipped(exc.origin or origin, exc.message, exc.code)
                     if result is not None:
                         yield result
+                if not is_arc:
+                    cut = _unread_record(fh, offset + 1 if seen else offset, gzipped)
+                    if cut is not None:  # a file cut inside the headers of its last record
+                        err = MalformedRecordError(
+                            f"damaged record at byte {cut}: the file ends inside it", origin=origin
+                        )
+                        yield Skipped(origin, err.message, err.code)
                 return
             except (ArchiveLoadFailed, EOFError, OSError, ValueError, Exception) as exc:
                 # the iterator's offset is the start of the record it failed on, whether it

@@ -1,7 +1,7 @@
 """Clean scraped text before anything reads it.
 
 Removes boilerplate lines (navigation, share and subscribe prompts, cookie
-notices, and the promotional lines of :data:`newsgraph.ingest.html.PROMO`),
+notices, and the promotional lines: :mod:`newsgraph.textrules`),
 lists them in ``boilerplate``, drops a dateline that the reader already turned
 into ``published``, and marks photo captions and credits (kept in the text,
 listed in ``captions``, so that facts read from them still have evidence).
@@ -15,60 +15,9 @@ from __future__ import annotations
 import re
 
 from ..model import Article, Caption
+from ..textrules import is_boilerplate, is_caption
 from ..textutil import parse_dateline
 from .base import Stage
-
-# Whole lines that are page furniture, not article text. Anchored: a sentence
-# that merely contains "share" is kept.
-BOILERPLATE = re.compile(
-    r"""^\W*(?:
-        skip\s+to\s+(?:toolbar|content|main\s+content|navigation|main\s+menu)
-      | shared?\s+on(?:\s+\w+)?
-      | share\s+(?:this|on\s+\w+|via\s+\w+)(?:\s+\w+)?
-      | (?:share|tweet|email|print|comment|comments|whatsapp|facebook|twitter|linkedin|reddit|pinterest)
-      | (?:click|tap)\s+here\b.*
-      | (?:subscribe|sign\s+up)\b.{0,80}(?:newsletter|updates|free|today|now)?
-      | follow\s+us\b.*
-      | advertisement|sponsored(?:\s+content)?|related(?:\s+(?:articles|stories|posts|content))?
-      | read\s+more\b.{0,60}
-      | (?:we\s+use\s+cookies|this\s+(?:web)?site\s+uses\s+cookies)\b.*
-      | accept\s+(?:all\s+)?cookies
-      | all\s+rights\s+reserved\.?
-      | copyright\s+(?:©\s*)?\d{4}.*
-      | ©.{0,80}
-      | (?:previous|next)\s+(?:article|post|story)
-      | back\s+to\s+top
-      | loading\.{0,3}
-    )\W*$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-# Photo captions and credits: a line that ends with a credit in brackets,
-# or starts with a photo/credit label.
-CAPTION = re.compile(
-    r"""(?:
-        \((?:[A-Z][\w.&/ -]{0,30}\s)?(?:photo|photograph|picture|image|file\s+photo|video|credit)s?
-            (?:\s*(?:by|:|/)\s*[^)]{0,40})?\)\s*\.?$
-      | \((?:AP|AFP|Reuters|Getty\s+Images|EPA|Xinhua|Sputnik|TASS|Anadolu|IRNA)(?:\s*(?:photo|/\s*[^)]{0,40}))?\)\s*\.?$
-      | ^(?:photo|image|picture|credit|file\s+photo)\s*(?::|by\b)
-      | \b(?:photo|image|picture)\s*:\s*[A-Z][^.]{0,60}$
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-SHORT_LINE = 12  # words: longer lines are never treated as boilerplate
-
-
-def is_boilerplate(line: str) -> bool:
-    from ..ingest.html import is_promo
-
-    words = line.split()
-    return 0 < len(words) <= SHORT_LINE and (bool(BOILERPLATE.match(line.strip())) or is_promo(line))
-
-
-def is_caption(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and len(stripped.split()) <= 80 and bool(CAPTION.search(stripped))
 
 
 class Clean(Stage):

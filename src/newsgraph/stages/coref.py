@@ -18,7 +18,7 @@ so it costs little next to the parse.
   first names and, failing those, which pronouns follow the person's mentions.
   "they"/"their" link to the most recent ORG or NORP.
 
-The result is ``article.scratch["coref"]``: a dict mapping mention spans
+The result is ``article.work.coref``: a dict mapping mention spans
 ``(start, end)`` to canonical names; :func:`resolve` looks a span up.
 """
 
@@ -33,7 +33,6 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from spacy.language import Language
 
 from .. import lexicon
 from ..model import Article, Span
@@ -121,33 +120,17 @@ class _Mention:
     subject: bool
 
 
-@Language.component("newsgraph_paragraphs")
-def paragraph_boundaries(doc: Any) -> Any:
-    """A new paragraph starts a new sentence, so the parser never joins a
-    headline or the previous paragraph to the next one."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text_with_ws and not tok.is_space:
-            tok.is_sent_start = True
-    return doc
-
-
 class Coref(Stage):
     name = "coref"
-    requires = ("doc", "entities")
-    assigns = ("coref",)
-
-    def configure_nlp(self, nlp: Any) -> None:
-        # Sentence boundaries at paragraph breaks help every later reading of the parse
-        # (quotes most of all: a reporting clause never reaches into the previous paragraph).
-        if "newsgraph_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
-            nlp.add_pipe("newsgraph_paragraphs", before="parser")
+    requires = ("doc", "entities", "entity_of_span")
+    assigns = ("coref", "coref_people")
 
     def process(self, article: Article) -> Article:
         try:
-            article.scratch["coref"] = build_chains(article)
-        except Exception:  # a broken parse must not lose the document: names alone still resolve
-            article.scratch["coref"] = dict(article.scratch.get("entity_of_span") or {})
+            article.work.coref = build_chains(article)
+        except Exception as exc:  # a broken parse must not lose the document: names alone still resolve
+            self.warn(article, "chains not built, names only", exc)
+            article.work.coref = dict(article.work.entity_of_span)
         return article
 
 
@@ -158,15 +141,15 @@ def resolve(article: Article, start: int, end: int) -> str | None:
     most likely its head (a PERSON, the last one), so that a speaker span as
     written ("Former Secretary of State Hillary Clinton") resolves too.
     """
-    chains: dict[Span, str] | None = article.scratch.get("coref")
+    chains = article.work.coref
     if chains is None:
-        chains = article.scratch.get("entity_of_span") or {}
+        chains = article.work.entity_of_span
     if (start, end) in chains:
         return chains[(start, end)]
-    keys: list[Span] | None = article.scratch.get("coref_keys")
+    keys = article.work.coref_keys
     if keys is None or len(keys) != len(chains):
         keys = sorted(chains)
-        article.scratch["coref_keys"] = keys
+        article.work.coref_keys = keys
     lo = bisect.bisect_left(keys, (start, -1))
     inside = []
     for s, e in keys[lo:]:
@@ -176,7 +159,7 @@ def resolve(article: Article, start: int, end: int) -> str | None:
             inside.append((s, e))
     if not inside:
         return None
-    people = article.scratch.get("coref_people") or set()
+    people = article.work.coref_people
     text = article.text
     # the head of an English noun phrase comes before a comma, a relative clause or
     # an apposition: the last person named before the first comma
@@ -207,13 +190,13 @@ def _is_subject(tok: Any) -> bool:
 
 def build_chains(article: Article) -> dict[Span, str]:
     doc = article.doc
-    chains: dict[Span, str] = dict(article.scratch.get("entity_of_span") or {})
+    chains: dict[Span, str] = dict(article.work.entity_of_span)
     if doc is None or len(doc) == 0:
         return chains
     sent_of = _sentence_index(doc)
     labels = {e.name: e.type for e in article.entities}
     people: dict[str, Person] = {e.name: Person(e.name) for e in article.entities if e.type in PERSON_LABELS}
-    article.scratch["coref_people"] = set(people)
+    article.work.coref_people = set(people)
     # token index -> entity name for every entity mention
     mentions: list[_Mention] = []
     covered: set[int] = set()

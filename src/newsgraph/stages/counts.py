@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import Article, Count
+from ..model import Article, Count, PlaceRef
 from ..nlp import doc_text
 from ..textutil import CARDINALS
 from .base import Stage
@@ -170,12 +170,15 @@ def _object_word(noun: Any) -> str | None:
     return str(noun.lemma_)
 
 
-def _place(sent: Any, article: Article) -> str | None:
+def _place(sent: Any, article: Article) -> PlaceRef | None:
     for ent in sent.ents:
         if ent.label_ in PLACE_LABELS and ent.root.head.lower_ in {"in", "at", "near"}:
-            return ent.text
-    focus = article.scratch.get("focus") or {}
-    return focus.get("place") if isinstance(focus, dict) else None
+            # the places stage's resolution of this mention, when it ran
+            for p in article.places:
+                if any(m.start == ent.start_char and m.end == ent.end_char for m in p.mentions):
+                    return p.ref()
+            return PlaceRef(ent.text)
+    return article.work.focus.place
 
 
 class Counts(Stage):

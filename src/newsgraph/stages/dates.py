@@ -171,10 +171,12 @@ class Dates(Stage):
     name = "dates"
     requires = ("text",)
     assigns = ("dates",)
+    languages = ("en",)  # English month and weekday names, English relative dates
 
     def process(self, article: Article) -> Article:
         try:
             article.dates = find_dates(article.text, article.published)
-        except Exception:  # a stage yields what it can
+        except Exception as exc:  # a stage yields what it can (and says what it could not)
+            self.warn(article, "dates not read", exc)
             article.dates = []
         return article

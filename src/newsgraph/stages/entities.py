@@ -72,7 +72,7 @@ def acronym(name: str) -> str:
 class Entities(Stage):
     name = "entities"
     requires = ("doc",)
-    assigns = ("entities",)
+    assigns = ("entities", "entity_of_span")
 
     def configure_nlp(self, nlp: Any) -> None:
         before: list[dict[str, Any]] = []
@@ -105,7 +105,7 @@ class Entities(Stage):
         article.entities = cluster(spans)
         if self.leaders:
             article.entities = name_known_people(article.entities, self.leaders, _year(article.published))
-        article.scratch["entity_of_span"] = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
+        article.work.entity_of_span = {(m.start, m.end): e.name for e in article.entities for m in e.mentions}
         return article
 
 
@@ -208,6 +208,12 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
     person_names: list[str] = []
     pending: list[tuple[int, int, str, str, str]] = []
     for start, end, text, label, canonical in spans:
+        if "\n" in text.strip():
+            # a name does not cross a line break: the model joined a heading ("MacBook Pro")
+            # to the next line ("Pros out there"); the mention is the first line's part
+            lead = len(text) - len(text.lstrip())
+            text = text[: text.index("\n", lead)]
+            end = start + len(text)
         surface = clean_mention(text)
         if not surface or not any(c.isalpha() for c in surface):
             continue
@@ -222,7 +228,8 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]]) -> list[Entity]:
         if offset > 0:
             start += offset
         end = start + len(surface) if offset >= 0 else end
-        pending.append((start, end, surface, label, name))
+        # the mention's text is what its span holds (the cleaned form may differ in spacing)
+        pending.append((start, end, surface if offset >= 0 else text, label, name))
         if label == "PERSON":
             person_names.append(name)
     full_people = sorted({n for n in person_names if len(name_words(n)) >= 2}, key=lambda n: -len(n))

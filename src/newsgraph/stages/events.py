@@ -6,10 +6,10 @@ token, the publication year (for the dated leaders list), the optional outputs
 of the coref and places stages, quotes (events inside a quote are reported by
 its speaker), and the dates stage for each event's date.
 
-Optional inputs, used when present and never required: ``scratch["coref"]`` /
+Optional inputs, used when present and never required: ``work.coref`` /
 ``stages.coref.resolve`` (pronouns), ``article.places`` with role "actor"
-(metonyms), ``scratch["focus"]`` (the article's country and place) and
-``scratch["sentence_places"]`` (sentence index -> place name).
+(metonyms), ``work.focus`` (the article's country and place) and
+``work.sentence_places`` (sentence index -> place).
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from spacy.language import Language
-
 from ..coding.actors import Actor, ActorCoder, ActorContext
 from ..coding.extract import Extractor, Found
 from ..coding.plover import lexicon
-from ..model import Article, Event
+from ..model import Article, Event, PlaceRef
 from .base import Stage
 from .dates import published_date
 
@@ -31,22 +29,8 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 log = logging.getLogger(__name__)
 
 
-@Language.component("newsgraph_paragraphs")
-def paragraph_boundaries(doc: Any) -> Any:
-    """Start a sentence after every line break that ends a paragraph or a headline."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if not prev.is_space or tok.is_space or "\n" not in prev.text:
-            continue
-        before = doc[tok.i - 2] if tok.i >= 2 else None
-        # a blank line always ends a sentence; a single line break only after final punctuation
-        if prev.text.count("\n") >= 2 or (before is not None and before.text in {".", "!", "?", "”", '"', "’"}):
-            tok.is_sent_start = True
-    return doc
-
-
 def _coref_resolver(article: Article) -> Any:
-    if "coref" not in article.scratch:
+    if article.work.coref is None:
         return None
     try:
         from . import coref  # type: ignore[attr-defined]
@@ -82,18 +66,13 @@ def token_names(article: Article, doc: Any) -> dict[int, str]:
 
 class Events(Stage):
     name = "events"
-    requires = ("doc", "entities", "dates")
+    requires = ("doc", "entities", "entity_of_span", "dates")
     assigns = ("events",)
 
     extractor: Extractor | None = None
 
     def setup(self) -> None:
         self.extractor = Extractor(lexicon(), ActorCoder(self.settings.actors_file))
-
-    def configure_nlp(self, nlp: Any) -> None:
-        # A blank line ends a sentence: a headline or dateline must not be parsed into the lead's subject.
-        if "newsgraph_paragraphs" not in nlp.pipe_names and "parser" in nlp.pipe_names:
-            nlp.add_pipe("newsgraph_paragraphs", before="parser")
 
     def process(self, article: Article) -> Article:
         doc = article.doc
@@ -104,7 +83,7 @@ class Events(Stage):
             self.setup()
         assert self.extractor is not None
         pub = published_date(article.published)
-        focus = article.scratch.get("focus") or {}
+        focus = article.work.focus
         place_country: dict[str, str] = {}
         for p in article.places:  # the places stage, when it ran: every toponym's country
             iso3 = _iso3(p.country)
@@ -115,7 +94,7 @@ class Events(Stage):
         ctx = ActorContext(
             year=pub.year if pub else None,
             name_of_token=token_names(article, doc),
-            focus_iso3=_iso3(focus.get("country")) if isinstance(focus, dict) else None,
+            focus_iso3=_iso3(focus.country),
             resolve=_coref_resolver(article),
             place_country=place_country,
         )
@@ -124,8 +103,8 @@ class Events(Stage):
             found = self.extractor.extract(doc, ctx, quotes)
             found += self._gap_actors(article, found, ctx)
             article.events = [self._event(article, doc, f, pub) for f in found]
-        except Exception:  # a stage never raises on odd input: keep what the document gave so far
-            log.debug("events failed on %s", article.origin or article.id, exc_info=True)
+        except Exception as exc:  # a stage never raises on odd input: keep what the document gave so far
+            self.warn(article, "events not coded", exc)
             article.events = []
         return article
 
@@ -182,7 +161,7 @@ class Events(Stage):
         return pub.isoformat() if pub else None
 
     @staticmethod
-    def _place(article: Article, doc: Any, f: Found) -> str | None:
+    def _place(article: Article, doc: Any, f: Found) -> PlaceRef | None:
         """The place of the event's clause or sentence, else the article's focus; never an actor."""
         s, e = f.evidence
         actor_spans = [(a.start, a.end) for a in (f.source, f.target) if a is not None]
@@ -191,7 +170,7 @@ class Events(Stage):
             return any(a < end and start < b for a, b in actor_spans)
 
         if article.places:
-            best: tuple[int, str] | None = None
+            best: tuple[int, PlaceRef] | None = None
             for p in article.places:
                 if p.role == "actor":
                     continue
@@ -199,7 +178,7 @@ class Events(Stage):
                     if s <= m.start < e and not is_actor(m.start, m.end):
                         dist = abs(m.start - f.trigger.idx)
                         if best is None or dist < best[0]:
-                            best = (dist, p.name)
+                            best = (dist, p.ref())
             if best:
                 return best[1]
         else:
@@ -211,20 +190,17 @@ class Events(Stage):
                     continue
                 head = ent.root.head
                 if head.dep_ == "prep" and head.lower_ in {"in", "at", "near", "outside"}:
-                    name = next(
-                        (n for n in (article.scratch.get("entity_of_span") or {}).values() if n == ent.text), ent.text
-                    )
+                    name = next((n for n in article.work.entity_of_span.values() if n == ent.text), ent.text)
                     dist = abs(ent.start_char - f.trigger.idx)
                     if best2 is None or dist < best2[0]:
                         best2 = (dist, name)
             if best2:
-                return best2[1]
-        sentence_places = article.scratch.get("sentence_places") or {}
+                return PlaceRef(best2[1])
+        sentence_places = article.work.sentence_places
         if sentence_places:
             for i, sent in enumerate(doc.sents):
                 if sent.start_char <= f.trigger.idx < sent.end_char:
                     if i in sentence_places:
-                        return str(sentence_places[i])
+                        return sentence_places[i]
                     break
-        focus = article.scratch.get("focus") or {}
-        return focus.get("place") if isinstance(focus, dict) else None
+        return article.work.focus.place

@@ -179,7 +179,7 @@ def _loose_punctuation(text: str, doc: Any) -> list[tuple[int, str, Any]]:
 class Gaps(Stage):
     name = "gaps"
     requires = ("doc", "entities")
-    assigns = ("gaps",)
+    assigns = ("gaps", "gap_salience")
 
     def process(self, article: Article) -> Article:
         doc = article.doc
@@ -271,9 +271,9 @@ class Gaps(Stage):
 
     # -- suggestions ---------------------------------------------------------------------
     def _salience(self, article: Article) -> Counter[str]:
-        cached = article.scratch.get("gap_salience")
+        cached = article.work.gap_salience
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         title = article.title or ""
         first_line = article.text.split("\n", 1)[0]
         headline = title + " " + (first_line if first_line.strip() != title.strip() else "")
@@ -286,7 +286,7 @@ class Gaps(Stage):
                 score[e.name] += 3
             if any(s and s in caption_text for s in surfaces):
                 score[e.name] += 1
-        article.scratch["gap_salience"] = score
+        article.work.gap_salience = score
         return score
 
     def suggest(self, article: Article, doc: Any, start: int, kind: str, anchor: Any) -> str | None:

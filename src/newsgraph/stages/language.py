@@ -1,30 +1,19 @@
-"""Identify the document's language (lingua) and refuse those the run does not support."""
+"""Identify the document's language; skip it (E106) only when the ``languages`` setting says so.
+
+Identification is :func:`newsgraph.langid.identify`, which never calls English
+another language when in doubt. Every language is stored: the stages that read
+English only declare ``languages = ("en",)`` and the pipeline does not run them
+on other languages (see :class:`newsgraph.stages.base.Stage`). A user who wants
+other languages left out sets ``languages`` (e.g. ``["en"]``); those documents
+are then skipped with E106.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
 from ..errors import LanguageError
+from ..langid import detector, identify
 from ..model import Article
 from .base import Stage
-
-
-@lru_cache(maxsize=1)
-def detector() -> Any:
-    from lingua import LanguageDetectorBuilder
-
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
-
-
-def identify(text: str) -> str | None:
-    """ISO 639-1 code of the language of ``text``, or None.
-
-    Reads a 600-character sample from the start of the body (a few sentences
-    are plenty for lingua and keep identification under 2% of the pipeline).
-    """
-    lang = detector().detect_language_of(text[:600])
-    return None if lang is None else lang.iso_code_639_1.name.lower()
 
 
 class Language(Stage):
@@ -36,15 +25,15 @@ class Language(Stage):
         detector()
 
     def process(self, article: Article) -> Article:
-        if len(article.text) < self.settings.min_language_chars:
-            return article  # too short to tell reliably: trust the reader
-        code = identify(article.text)
-        if code is None:
-            return article
-        article.language = code
-        if self.settings.languages and code not in self.settings.languages:
+        if len(article.text) >= self.settings.min_language_chars:
+            # shorter texts are too short to tell reliably: the reader's language stands
+            code = identify(article.text).code
+            if code is not None:
+                article.language = code
+        if self.settings.languages and article.language not in self.settings.languages:
             raise LanguageError(
-                f"text is in {code!r}, not in a supported language ({', '.join(self.settings.languages)})",
+                f"text is in {article.language!r}, not in a supported language "
+                f"({', '.join(self.settings.languages)}; setting `languages`)",
                 origin=article.origin,
             )
         return article

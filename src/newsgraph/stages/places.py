@@ -11,17 +11,17 @@ the capitals stand for governments; still resolved) or ``"adjective"``
 point of the place named inside it or of the nearest resolved place, with
 ``geonameid`` null and ``feature`` ``"near:<that place>"``.
 
-Scratch keys it sets, for later stages (the events stage reads them):
+Working state it sets (``article.work``), for later stages (the events and
+counts stages read it):
 
-* ``scratch["focus"]``: ``{"country": ISO2 | None, "place": {...} | None}`` — the
-  article's main country and main place (the most-mentioned town or region of
-  that country, else the country);
-* ``scratch["sentence_places"]``: ``{sentence index: {...}}`` for every sentence of
+* ``work.focus``: a :class:`~newsgraph.model.Focus` — the article's main country
+  (ISO2) and main place (the most-mentioned town or region of that country,
+  else the country);
+* ``work.sentence_places``: ``{sentence index: PlaceRef}`` for every sentence of
   the Doc — the most specific place the sentence itself names as a location,
   else the focus place (absent only when the article names no place);
-* ``scratch["place_of_span"]``: ``{(start, end): place name}`` for every mention.
+* ``work.place_of_span``: ``{(start, end): place name}`` for every mention.
 
-Each ``{...}`` is ``{"name", "geonameid", "lat", "lon", "country", "feature"}``.
 The source's country, when ``article.metadata["country"]`` or a country-code
 top-level domain of ``article.url`` gives it, is a resolution prior.
 """
@@ -36,7 +36,7 @@ from urllib.parse import urlparse
 from ..geo.gazetteer import Gazetteer, Place, load_gazetteer
 from ..geo.recognize import Recognizer
 from ..geo.resolve import Resolution, Resolver
-from ..model import Article, Mention
+from ..model import Article, Focus, Mention, PlaceRef
 from ..model import Place as PlaceRecord
 from .base import Stage
 
@@ -50,7 +50,7 @@ _GENERIC_TLDS = frozenset({"tv", "fm", "io", "ai", "co", "me", "ly", "eu", "cc",
 class Places(Stage):
     name = "places"
     requires = ("doc", "entities")
-    assigns = ("places",)
+    assigns = ("places", "focus", "sentence_places", "place_of_span")
 
     gaz: Gazetteer | None = None
 
@@ -64,18 +64,18 @@ class Places(Stage):
             self.setup()
         doc = article.doc
         article.places = []
-        article.scratch["focus"] = {"country": None, "place": None}
-        article.scratch["sentence_places"] = {}
-        article.scratch["place_of_span"] = {}
+        article.work.focus = Focus()
+        article.work.sentence_places = {}
+        article.work.place_of_span = {}
         if doc is None or not article.text.strip():
             return article
         cands = self.recognizer.find(doc)
         resolutions = self.resolver.resolve(doc, cands, source_country(article))
         article.places = group(resolutions)
-        article.scratch["place_of_span"] = {(m.start, m.end): p.name for p in article.places for m in p.mentions}
+        article.work.place_of_span = {(m.start, m.end): p.name for p in article.places for m in p.mentions}
         focus = find_focus(resolutions)
-        article.scratch["focus"] = focus
-        article.scratch["sentence_places"] = sentence_places(doc, resolutions, focus["place"])
+        article.work.focus = focus
+        article.work.sentence_places = sentence_places(doc, resolutions, focus.place)
         return article
 
 
@@ -91,17 +91,17 @@ def source_country(article: Article) -> str | None:
     return None
 
 
-def describe(place: Place | None) -> dict[str, Any] | None:
+def describe(place: Place | None) -> PlaceRef | None:
     if place is None:
         return None
-    return {
-        "name": place.name,
-        "geonameid": place.gid if place.gid > 0 else None,
-        "lat": round(place.lat, 5),
-        "lon": round(place.lon, 5),
-        "country": place.cc,
-        "feature": place.feature,
-    }
+    return PlaceRef(
+        name=place.name,
+        geonameid=place.gid if place.gid > 0 else None,
+        lat=round(place.lat, 5),
+        lon=round(place.lon, 5),
+        country=place.cc,
+        feature=place.feature,
+    )
 
 
 def group(resolutions: list[Resolution]) -> list[PlaceRecord]:
@@ -127,7 +127,7 @@ def group(resolutions: list[Resolution]) -> list[PlaceRecord]:
     return list(records.values())
 
 
-def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
+def find_focus(resolutions: list[Resolution]) -> Focus:
     weights: dict[str, float] = {}
     towns: Counter[int] = Counter()
     by_gid: dict[int, Place] = {}
@@ -144,7 +144,7 @@ def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
             by_gid[p.gid] = p
             first.setdefault(p.gid, i)
     if not weights:
-        return {"country": None, "place": None}
+        return Focus()
     country = max(weights, key=lambda cc: (weights[cc], cc))
     local = [g for g in towns if by_gid[g].cc == country]
     if local:
@@ -159,12 +159,12 @@ def find_focus(resolutions: list[Resolution]) -> dict[str, Any]:
             ),
             None,
         )
-    return {"country": country, "place": describe(place)}
+    return Focus(country, describe(place))
 
 
-def sentence_places(doc: Any, resolutions: list[Resolution], focus: dict[str, Any] | None) -> dict[int, Any]:
+def sentence_places(doc: Any, resolutions: list[Resolution], focus: PlaceRef | None) -> dict[int, PlaceRef]:
     located = [r for r in resolutions if r.place is not None and r.role != "adjective" and not r.approximate]
-    out: dict[int, Any] = {}
+    out: dict[int, PlaceRef] = {}
     try:
         sents = list(doc.sents)
     except ValueError:  # no sentence boundaries on this Doc
@@ -179,7 +179,9 @@ def sentence_places(doc: Any, resolutions: list[Resolution], focus: dict[str, An
             j += 1
         if inside:
             best = max(inside, key=lambda r: (SPECIFICITY.get(r.place.feature, 0), -r.cand.start))  # type: ignore[union-attr]
-            out[i] = describe(best.place)
+            ref = describe(best.place)
+            if ref is not None:
+                out[i] = ref
         elif focus is not None:
             out[i] = focus
     return out

@@ -33,7 +33,7 @@ import yaml
 
 from ..model import Article, Quote, Span
 from ..quotemarks import QuoteSpan, find_quotes
-from .base import Stage
+from .base import Stage, warn
 from .coref import resolve
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,14 @@ def cues() -> dict[str, frozenset[str]]:
 
 class Quotes(Stage):
     name = "quotes"
-    requires = ("doc", "entities", "coref")
+    requires = ("doc", "entities", "entity_of_span", "coref", "coref_people")
     assigns = ("quotes",)
 
     def process(self, article: Article) -> Article:
         try:
             article.quotes = extract(article)
-        except Exception:  # never lose the document over its quotes
-            log.debug("quotes failed on %s", article.origin or article.id, exc_info=True)
+        except Exception as exc:  # never lose the document over its quotes (but say so)
+            self.warn(article, "quotes not read", exc)
             article.quotes = list(article.quotes)
         return article
 
@@ -181,7 +181,7 @@ class _Builder:
     def _cover_mentions(self, span: Span) -> Span:
         """Widen a speaker span to the whole of any name it cuts ("Staffan de" -> "Staffan de Mistura")."""
         start, end = span
-        for s, e in self.article.scratch.get("entity_of_span") or {}:
+        for s, e in self.article.work.entity_of_span:
             if s < end and start < e:
                 start, end = min(start, s), max(end, e)
         return start, end
@@ -215,8 +215,8 @@ def extract(article: Article) -> list[Quote]:
     for step in (_direct, _indirect, _headline_pass):
         try:
             step(b, doc, marks)
-        except Exception:  # a pass that trips on an odd parse keeps what the others found
-            log.debug("quotes: %s failed on %s", step.__name__, article.origin or article.id, exc_info=True)
+        except Exception as exc:  # a pass that trips on an odd parse keeps what the others found
+            warn(article, "quotes", f"pass {step.__name__} failed", exc)
     b.quotes.sort(key=lambda q: q.content)
     return b.quotes
 
@@ -578,8 +578,8 @@ def _noun_cue(b: _Builder, tok: Any, direct_spans: list[Span], marks: list[Quote
 def _nearest_person(b: _Builder, tok: Any, content: Span) -> Any | None:
     """Fallback speaker for a cue the parse left without a subject ("… to warn", "by attacking"):
     the last person named or referred to before the cue in its sentence, outside the content."""
-    people = b.article.scratch.get("coref_people") or set()
-    chains = b.article.scratch.get("coref") or {}
+    people = b.article.work.coref_people
+    chains = b.article.work.coref or {}
     best = None
     for t in tok.sent:
         if t.i >= tok.i:
@@ -729,7 +729,7 @@ def _headline(b: _Builder, doc: Any) -> None:
 
 def _headline_speaker(b: _Builder, s: int, e: int, need_person: bool) -> str | None:
     name = resolve(b.article, s, e)
-    people = b.article.scratch.get("coref_people") or set()
+    people = b.article.work.coref_people
     if name is None or name not in people:
         # a headline name the tagger missed or mislabelled: the person of the story with that surname
         last = b.text[s:e].split()[-1].lower() if b.text[s:e].split() else ""

@@ -3,28 +3,34 @@
 Writes are per batch and atomic: a document's row and all its derived rows
 (entities, mentions, quotes, places, events, ...) are replaced together in one
 transaction, so re-ingesting after a pipeline change never leaves a mix, and a
-process killed mid-run loses at most the batch in flight. A document already
+process killed mid-run loses at most the batch in flight. A batch the store
+refuses is written again one document at a time, so one bad document (an
+impossible date, a wrongly typed value) is skipped with E402 and never costs
+the others. A document already
 stored with the same content and pipeline version is skipped, which makes
 re-runs idempotent and lets an interrupted run resume.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import SchemaVersionError, StoreError
-from ..model import Article
-from .rows import DERIVED, rows_for
+from ..errors import RowError, SchemaVersionError, StoreError
+from ..model import Article, Skipped
+from .rows import DERIVED, repair_places, rows_for
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+log = logging.getLogger(__name__)
 
 
 def schema_sql() -> str:
@@ -81,6 +87,8 @@ class Store:
         if stored is None or stored < SCHEMA_VERSION:
             with self.transaction():
                 self.con.execute(schema_sql())
+                if stored is not None and stored < 3:
+                    repair_places(self.con)  # places stored as a dict's text before PlaceRef
                 self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     @contextmanager
@@ -115,34 +123,76 @@ class Store:
             ).fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
 
-    def write(self, articles: list[Article], pipeline_version: str) -> int:
-        """Store (or replace) documents and all their derived rows in one transaction."""
+    def write(self, articles: list[Article], pipeline_version: str, *, failed: list[Skipped] | None = None) -> int:
+        """Store (or replace) documents and all their derived rows; returns how many were stored.
+
+        The batch is written in one transaction. If that fails (a value DuckDB or Arrow
+        refuses), it is rolled back and the documents are written one at a time, each in
+        its own transaction, so that one bad document never loses the others: it is
+        logged and reported as a :class:`~newsgraph.model.Skipped` with E402 in
+        ``failed`` (without ``failed``, a :class:`~newsgraph.errors.RowError` is raised
+        after the others are stored). A document already stored keeps its old rows when
+        its new ones can't be written."""
         if not articles:
             return 0
+        unique = list({a.id: a for a in articles}.values())
+        try:
+            self._write(unique, pipeline_version)
+            return len(unique)
+        except _data_errors() as exc:
+            log.warning(
+                "writing a batch of %d documents failed (%s: %s); writing them one at a time",
+                len(unique),
+                type(exc).__name__,
+                str(exc).splitlines()[0][:300] if str(exc) else "",
+            )
+        stored = 0
+        bad: list[Skipped] = []
+        for article in unique:
+            try:
+                self._write([article], pipeline_version)
+                stored += 1
+            except _data_errors() as exc:
+                why = f"its rows can't be stored: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+                err = RowError(why[:500], origin=article.origin or article.id)
+                log.warning("%s", err.render())
+                bad.append(Skipped(article.origin or article.id, err.message, err.code, "store"))
+        if failed is not None:
+            failed.extend(bad)
+        elif bad:
+            raise RowError(
+                f"{len(bad)} of {len(unique)} documents could not be stored: "
+                + "; ".join(f"{s.origin}: {s.reason}" for s in bad[:5]),
+                origin=self.path,
+            )
+        return stored
+
+    def _write(self, unique: list[Article], pipeline_version: str) -> None:
         import pyarrow as pa
 
-        unique = list({a.id: a for a in articles}.values())
         now = datetime.now(UTC).replace(tzinfo=None)
         tables: dict[str, list[dict[str, Any]]] = {"documents": []}
         for article in unique:
             tables["documents"].append(document_row(article, pipeline_version, now))
             for table, rows in rows_for(article).items():
                 tables.setdefault(table, []).extend(rows)
+        # built before the transaction: a value Arrow refuses fails here, with nothing deleted
+        arrow = {table: pa.Table.from_pylist(rows) for table, rows in tables.items() if rows}
         ids = [a.id for a in unique]
         with self.transaction() as con:
             for table in (*DERIVED, "documents"):
                 key = "id" if table == "documents" else "doc_id"
                 con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT unnest(?))", [ids])
-            for table, rows in tables.items():
-                if rows:
-                    # registered, not found by a replacement scan: the HTTP server turns
-                    # DuckDB's external access off, which also turns those scans off
-                    con.register("_newsgraph_rows", pa.Table.from_pylist(rows))
-                    try:
-                        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _newsgraph_rows")
-                    finally:
+            for table, data in arrow.items():
+                # registered, not found by a replacement scan: the HTTP server turns
+                # DuckDB's external access off, which also turns those scans off
+                con.register("_newsgraph_rows", data)
+                try:
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _newsgraph_rows")
+                finally:
+                    # in an aborted transaction this fails too: keep the insert's own error
+                    with contextlib.suppress(Exception):
                         con.unregister("_newsgraph_rows")
-        return len(unique)
 
     # -- reading --------------------------------------------------------------
     def counts(self) -> dict[str, int]:
@@ -165,24 +215,61 @@ class Store:
         return written
 
 
-def published_date(value: str | None) -> str | None:
-    if not value:
+def published_date(value: object) -> date | None:
+    """The calendar date a ``published`` value starts with, if it is a real one
+    (``2016-02-30`` and ``9999-99-99`` are not: the text is kept, the date is None)."""
+    if not isinstance(value, str) or not value:
         return None
-    m = re.match(r"(\d{4}-\d{2}-\d{2})", value)
-    return m.group(1) if m else None
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
+    if not m:
+        return None
+    try:
+        day = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return day if day.year >= 1 else None
+
+
+def _text(value: object) -> str | None:
+    """A text column's value: text as is, anything else (a number, a list) as JSON text,
+    never as a Python repr."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _data_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "these rows hold a value the store refuses", as opposed to
+    "the store can't be used" (I/O, lock, out of memory), which must stop the job."""
+    import duckdb
+    import pyarrow as pa
+
+    return (
+        duckdb.ConversionException,
+        duckdb.OutOfRangeException,
+        duckdb.InvalidInputException,
+        duckdb.TypeMismatchException,
+        duckdb.ConstraintException,
+        duckdb.TransactionException,
+        pa.ArrowException,
+        TypeError,
+        ValueError,
+        OverflowError,
+        UnicodeError,
+    )
 
 
 def document_row(article: Article, pipeline_version: str, now: datetime) -> dict[str, Any]:
     rec = article.to_record()
     return {
         "id": article.id,
-        "url": article.url,
-        "source": article.source,
-        "title": article.title,
-        "published": article.published,
+        "url": _text(article.url),
+        "source": _text(article.source),
+        "title": _text(article.title),
+        "published": _text(article.published),
         "published_date": published_date(article.published),
-        "modified": article.modified,
-        "language": article.language,
+        "modified": _text(article.modified),
+        "language": _text(article.language),
         "authors": json.dumps(article.authors),
         "text": article.text,
         "origin": article.origin,
@@ -191,8 +278,10 @@ def document_row(article: Article, pipeline_version: str, now: datetime) -> dict
         "boilerplate": json.dumps(article.boilerplate),
         "gaps": json.dumps(rec["gaps"]),
         "tone": article.tone,
+        "warnings": json.dumps(article.warnings, ensure_ascii=False),
         "record": json.dumps(rec, ensure_ascii=False, default=str),
         "content_hash": article.content_hash,
         "pipeline_version": pipeline_version,
         "ingested_at": now,
+        "stages": json.dumps(article.stages),
     }

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
-from ..model import Article
+from ..model import Article, PlaceRef
 
 Rows = list[dict[str, Any]]
+
+
+def place_columns(ref: PlaceRef | None) -> dict[str, Any]:
+    """An event's or count's place as typed columns: ``place`` (the name) and ``place_*``."""
+    return {
+        "place": ref.name if ref else None,
+        "place_geonameid": ref.geonameid if ref else None,
+        "place_lat": ref.lat if ref else None,
+        "place_lon": ref.lon if ref else None,
+        "place_country": ref.country if ref else None,
+        "place_feature": ref.feature if ref else None,
+    }
 
 
 def entity_rows(a: Article) -> dict[str, Rows]:
@@ -84,7 +98,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "mode": e.mode,
             "factuality": e.factuality,
             "date": e.date,
-            "place": e.place,
+            **place_columns(e.place),
             "goldstein": e.goldstein,
             "quad_class": e.quad_class,
             "reported_by": e.reported_by,
@@ -101,7 +115,7 @@ def event_rows(a: Article) -> dict[str, Rows]:
             "number": c.number,
             "qualifier": c.qualifier,
             "object": c.object,
-            "place": c.place,
+            **place_columns(c.place),
             "start": c.evidence[0],
             "end": c.evidence[1],
         }
@@ -147,3 +161,34 @@ def rows_for(article: Article) -> dict[str, Rows]:
     for build in BUILDERS:
         out.update(build(article))
     return out
+
+
+def repair_places(con: Any) -> int:
+    """Stores written before PlaceRef (schema < 3) may hold an event's or count's place as
+    a dict's text (``{'name': 'Atlanta', ...}``): set the name and the ``place_*`` columns
+    from the stored record, and the record's ``place``/``place_ref``. Returns the documents fixed."""
+    ids = [
+        r[0]
+        for r in con.execute(
+            """SELECT DISTINCT doc_id FROM (SELECT doc_id, place FROM events UNION ALL SELECT doc_id, place FROM counts)
+               WHERE place LIKE '{%'"""
+        ).fetchall()
+    ]
+    for doc_id in ids:
+        row = con.execute("SELECT record FROM documents WHERE id = ?", [doc_id]).fetchone()
+        rec = json.loads(row[0]) if row and row[0] else {}
+        for table, key, index in (("events", "events", "event"), ("counts", "counts", "count")):
+            stored = con.execute(f"SELECT {index}, place FROM {table} WHERE doc_id = ?", [doc_id]).fetchall()
+            items = rec.get(key) or []
+            for i, place in stored:
+                item = items[i] if i < len(items) and isinstance(items[i], dict) else {}
+                ref = PlaceRef.of(item.get("place"), item.get("place_ref")) or PlaceRef.of(place)
+                cols = place_columns(ref)
+                sets = ", ".join(f"{c} = ?" for c in cols)
+                con.execute(f"UPDATE {table} SET {sets} WHERE doc_id = ? AND {index} = ?", [*cols.values(), doc_id, i])
+                if item:
+                    item["place"] = cols["place"]
+                    item["place_ref"] = asdict(ref) if ref else None
+        if rec:
+            con.execute("UPDATE documents SET record = ? WHERE id = ?", [json.dumps(rec, ensure_ascii=False), doc_id])
+    return len(ids)

@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 3
+-- schema_version: 4
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -28,8 +28,10 @@ CREATE TABLE IF NOT EXISTS documents (
     record           JSON,      -- the full document record (RECORD.md), as analyze --json prints it
     content_hash     VARCHAR NOT NULL,
     pipeline_version VARCHAR NOT NULL,
-    ingested_at      TIMESTAMP NOT NULL
+    ingested_at      TIMESTAMP NOT NULL,
+    stages           JSON       -- the stages that ran on it (English-only ones are not run on other languages)
 );
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS stages JSON;
 
 CREATE TABLE IF NOT EXISTS entities (
     doc_id   VARCHAR NOT NULL,
@@ -98,13 +100,23 @@ CREATE TABLE IF NOT EXISTS events (
     mode        VARCHAR,
     factuality  VARCHAR NOT NULL,
     date        VARCHAR,
-    place       VARCHAR,
+    place       VARCHAR,   -- the place's name; the place_* columns locate it
     goldstein   DOUBLE,
     quad_class  INTEGER,
     reported_by VARCHAR,
     start       INTEGER NOT NULL,
-    "end"       INTEGER NOT NULL
+    "end"       INTEGER NOT NULL,
+    place_geonameid BIGINT,
+    place_lat       DOUBLE,
+    place_lon       DOUBLE,
+    place_country   VARCHAR,   -- ISO 3166-1 alpha-2
+    place_feature   VARCHAR
 );
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_geonameid BIGINT;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_lat DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_lon DOUBLE;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_country VARCHAR;
+ALTER TABLE events ADD COLUMN IF NOT EXISTS place_feature VARCHAR;
 
 CREATE TABLE IF NOT EXISTS counts (
     doc_id    VARCHAR NOT NULL,
@@ -113,10 +125,20 @@ CREATE TABLE IF NOT EXISTS counts (
     number    BIGINT NOT NULL,
     qualifier VARCHAR,
     object    VARCHAR,
-    place     VARCHAR,
+    place     VARCHAR,   -- the place's name; the place_* columns locate it
     start     INTEGER NOT NULL,
-    "end"     INTEGER NOT NULL
+    "end"     INTEGER NOT NULL,
+    place_geonameid BIGINT,
+    place_lat       DOUBLE,
+    place_lon       DOUBLE,
+    place_country   VARCHAR,
+    place_feature   VARCHAR
 );
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_geonameid BIGINT;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_lat DOUBLE;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_lon DOUBLE;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_country VARCHAR;
+ALTER TABLE counts ADD COLUMN IF NOT EXISTS place_feature VARCHAR;
 
 CREATE TABLE IF NOT EXISTS dates (
     doc_id VARCHAR NOT NULL,
@@ -135,6 +157,9 @@ CREATE TABLE IF NOT EXISTS event_actors (
     start  INTEGER,
     "end"  INTEGER
 );
+
+-- schema 3: what went wrong but did not lose the document ("E300 places: ..."), as a JSON list
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS warnings JSON;
 
 -- issue 11: stories (the "stories" engineer's contract; identical DDL on both branches)
 CREATE TABLE IF NOT EXISTS stories (

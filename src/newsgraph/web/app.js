@@ -127,10 +127,17 @@
       ["Source", (e) => [e.source, e.source_name].filter(Boolean).join(" · ")],
       ["Target", (e) => [e.target, e.target_name].filter(Boolean).join(" · ")],
       ["Factuality", (e) => e.factuality],
-      ["Place", (e) => e.place || ""],
+      ["Place", placeCell],
       ["Evidence", (e) => el("span", {}, e.evidence, " ", el("a", { href: NG.docLink(e.doc_id) }, "→ " + (e.title || e.doc_id))), "evidence"],
     ], page.items));
     view.appendChild(NG.pager("#/events", params, page));
+  }
+
+  /** An event's place: its name (the store's place column is the name), located in a tooltip. */
+  function placeCell(e) {
+    if (!e.place) return "";
+    const at = e.place_lat != null && e.place_lon != null ? e.place_lat.toFixed(2) + ", " + e.place_lon.toFixed(2) : null;
+    return el("span", { title: [e.place_country, at].filter(Boolean).join(" · ") || null }, e.place);
   }
 
   async function mapView(view, params) {

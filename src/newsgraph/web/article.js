@@ -15,6 +15,15 @@
   ];
 
   /** Every annotation of a record as {start, end, layer, title, rows, attrs}. */
+  /** An event's or count's place: the record's place is the name, place_ref locates it
+   * (records stored before place_ref may hold the place object itself). */
+  function placeText(item) {
+    const ref = item.place_ref || (item.place && typeof item.place === "object" ? item.place : null);
+    const name = typeof item.place === "string" ? item.place : ref && ref.name;
+    if (!name) return null;
+    return ref && ref.country ? name + " (" + ref.country + ")" : name;
+  }
+
   function annotations(rec) {
     const out = [];
     const n = rec.text.length;
@@ -53,13 +62,13 @@
       add(s, t, { layer: "event", key: "v" + i, title: "Event " + e.code + (e.cameo ? " (CAMEO " + e.cameo + ")" : ""),
         rows: [["source", [e.source, e.source_name].filter(Boolean).join(" · ")],
           ["target", [e.target, e.target_name].filter(Boolean).join(" · ")], ["mode", e.mode],
-          ["factuality", e.factuality], ["date", e.date], ["place", e.place], ["reported by", e.reported_by]],
+          ["factuality", e.factuality], ["date", e.date], ["place", placeText(e)], ["reported by", e.reported_by]],
         attrs: { "data-event": e.code } });
     });
     (rec.counts || []).forEach((c, i) => {
       const [s, t] = c.evidence || [];
       add(s, t, { layer: "count", key: "c" + i, title: "Count " + c.type,
-        rows: [["number", c.number], ["qualifier", c.qualifier], ["of", c.object], ["place", c.place]], attrs: {} });
+        rows: [["number", c.number], ["qualifier", c.qualifier], ["of", c.object], ["place", placeText(c)]], attrs: {} });
     });
     (rec.dates || []).forEach((d, i) => {
       add(d.start, d.end, { layer: "date", key: "d" + i, title: "Date", rows: [["value", d.value]], attrs: {} });
@@ -138,7 +147,7 @@
     const events = rec.events || [];
     side.appendChild(section("Events", events.length, events.length ? el("ul", { class: "event-list" }, events.map((e) =>
       el("li", {}, el("strong", {}, e.code), " ", [e.source_name || e.source, "→", e.target_name || e.target].filter(Boolean).join(" "), " ",
-        el("span", { class: "muted" }, [e.factuality, e.date, e.place].filter(Boolean).join(" · "))))) : NG.empty("No events in this record.")));
+        el("span", { class: "muted" }, [e.factuality, e.date, placeText(e)].filter(Boolean).join(" · "))))) : NG.empty("No events in this record.")));
 
     view.replaceChildren(el("article", { class: "article" }, head, el("div", { class: "article-body" }, body, side)));
     document.title = (rec.title || rec.id) + " — newsgraph";
