@@ -291,6 +291,6 @@ def test_empty_store_renders_empty_states(tmp_path: Path, browser: webdriver.Chr
         hidden = browser.execute_script(
             "return [...document.querySelectorAll('#nav a[data-table]')].map(a => a.hidden)"
         )
-        assert hidden == [True, True, True]  # quotes, events, map appear once their tables have rows
+        assert hidden == [True, True, True, True]  # stories, quotes, events, map appear once their tables have rows
     finally:
         srv.stop()

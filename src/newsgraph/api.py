@@ -43,6 +43,7 @@ from . import __version__
 from .config import Settings
 from .errors import InputError, NewsgraphError, QueryError, StoreError
 from .query import Graph
+from .query_stories import MergedEventRow, StoryRow
 from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, TimelinePoint
 from .store import Store
 
@@ -90,6 +91,44 @@ class PlacesPage(Page):
 
 class EventsPage(Page):
     items: list[EventRow]
+
+
+class MergedEventsPage(Page):
+    items: list[MergedEventRow]
+
+
+class StoriesPage(Page):
+    items: list[StoryRow]
+
+
+class StoryArticle(BaseModel):
+    id: str
+    title: str | None
+    url: str | None
+    source: str | None
+    published: str | None
+    language: str | None = None
+    tone: float | None = None
+    score: float | None = None
+
+
+class StoryOut(BaseModel):
+    story: StoryRow
+    articles: list[StoryArticle] = Field(description="the story's articles, oldest first")
+    events: list[MergedEventRow] = Field(description="merged events, carried by the most sources first")
+    places: list[PlaceRow]
+    quotes: list[QuoteRow]
+
+
+class EntityOut(BaseModel):
+    entity_id: str
+    name: str | None
+    type: str | None
+    n_documents: int | None
+    names: list[dict[str, Any]] = Field(description="the names it goes by, with how many documents use each")
+    documents: list[dict[str, Any]]
+    mentions: list[dict[str, Any]] = Field(description="every mention across the store, with its document")
+    quotes: list[QuoteRow]
 
 
 class Timeline(BaseModel):
@@ -339,7 +378,7 @@ def create_app(
         """Places with coordinates, one row per place, with counts of documents and events."""
         return _page(g.places(country=country, limit=limit, offset=offset))
 
-    @app.get("/api/events", response_model=EventsPage, responses=ERRORS, tags=["read"])
+    @app.get("/api/events", response_model=EventsPage | MergedEventsPage, responses=ERRORS, tags=["read"])
     def events(
         actor: Text = None,
         code: Annotated[str | None, Query(max_length=40, description="PLOVER type or CAMEO prefix")] = None,
@@ -347,9 +386,51 @@ def create_app(
         place: Text = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        merged: Annotated[
+            bool, Query(description="one row per merged event (its reports counted), not per report")
+        ] = False,
+        story: Annotated[str | None, Query(max_length=200, description="merged events of one story")] = None,
     ) -> dict[str, Any]:
-        """Coded events with their evidence text, newest first."""
+        """Coded events with their evidence text, newest first; with ``merged=true``, merged events
+        (the reports of one event across a story's articles), carried by the most sources first."""
+        if merged or story:
+            return _page(
+                g.merged_events(
+                    story_id=story, code=code, actor=actor, since=since, place=place, limit=limit, offset=offset
+                )
+            )
         return _page(g.events(actor=actor, code=code, since=since, place=place, limit=limit, offset=offset))
+
+    @app.get("/api/stories", response_model=StoriesPage, responses=ERRORS, tags=["read"])
+    def stories(q: Text = None, since: Since = None, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+        """Stories (articles reporting one real-world event) with article and source counts and date span."""
+        return _page(g.stories(since=since, q=q, limit=limit, offset=offset))
+
+    @app.get(
+        "/api/stories/{story_id}",
+        response_model=StoryOut,
+        responses={404: {"model": ErrorBody, "description": "no such story"}},
+        tags=["read"],
+    )
+    def story(story_id: str) -> dict[str, Any]:
+        """One story: its articles, merged events (with their reports), places and quotes."""
+        found = g.story_detail(story_id)
+        if found is None:
+            raise HTTPException(404, detail="no such story")
+        return found
+
+    @app.get(
+        "/api/entities/{entity_id}",
+        response_model=EntityOut,
+        responses={404: {"model": ErrorBody, "description": "no such entity"}},
+        tags=["read"],
+    )
+    def entity(entity_id: str) -> dict[str, Any]:
+        """One person or organisation across the store: its names, documents, mentions and quotes."""
+        found = g.entity(entity_id)
+        if found is None:
+            raise HTTPException(404, detail="no such entity")
+        return found
 
     @app.post("/api/sql", response_model=SqlOut, responses=ERRORS, tags=["read"])
     def sql(body: SqlIn) -> dict[str, Any]:

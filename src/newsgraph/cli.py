@@ -329,6 +329,8 @@ def cmd_events(args: argparse.Namespace) -> int:
     from .query import Graph
 
     settings = settings_from(args)
+    if args.merged or args.story:
+        return _merged_events(settings, args)
     with Graph(settings.db) as g:
         rows = g.events(
             actor=args.actor,
@@ -385,6 +387,28 @@ def cmd_stories(args: argparse.Namespace) -> int:
         )
     if not rows.items:
         warn("no stories found")
+    return 0
+
+
+def _merged_events(settings: config.Settings, args: argparse.Namespace) -> int:
+    """``events --merged``: one line per merged event, with how many reports, articles and sources carried it."""
+    from .query import Graph
+
+    with Graph(settings.db) as g:
+        rows = g.merged_events(
+            story_id=args.story, code=args.code, actor=args.actor, since=args.since, place=args.place, limit=args.limit
+        )
+    if args.json:
+        for row in rows.to_dicts():
+            emit(row)
+        return 0
+    for r in rows:
+        where = f" @ {r.place}" if r.place else ""
+        sys.stdout.write(
+            f"{r.date or '?':<10}  {r.code:<9} {r.source or '-':>9} -> {r.target or '-':<9} {r.factuality:<12}"
+            f"{r.n_sources} sources, {r.n_articles} articles, {r.n_reports} reports{where}\n"
+            f"            {r.event_id}  {' '.join((r.evidence or '').split())[:140]}\n"
+        )
     return 0
 
 
@@ -506,6 +530,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--place", help="place name")
     p.add_argument("--factuality", choices=["asserted", "negated", "possible", "future", "hypothetical"])
     p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--merged", action="store_true", help="merged events: one per event, with its reports counted")
+    p.add_argument("--story", help="merged events of one story (implies --merged)")
     p = sub.add_parser("stories", parents=[common], help=cmd_stories.__doc__)
     p.add_argument(
         "--since", help="ISO date: stories last seen on or after it (with --recluster: documents published since)"

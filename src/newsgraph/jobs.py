@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import executors, ingest
+from . import crossdoc, executors, ingest
 from .config import Settings
 from .errors import DuplicateIdError, warning_parts
 from .ingest.decode import warn
@@ -76,9 +76,11 @@ def analyze(paths: Iterable[str | Path], settings: Settings, executor: str = "lo
 
     items = ingest.read(paths, settings.max_text_bytes)
     clusterer = Clusterer()
+    merger = crossdoc.StreamMerger()  # each event's event_id, within the run's stories (issue 11)
     for item in executors.run(items, settings, executor):
         if isinstance(item, Article):
             item.story = clusterer.assign(from_article(item)).story_id
+            merger.add(item)
         yield item
 
 
@@ -172,6 +174,7 @@ def _ingest(
         failed: list[Skipped] = []
         summary.stored += store.write(batch, version, failed=failed)
         stories.flush()
+        crossdoc.update(store, [a.id for a in batch])  # merged events, entity ids (issue 11)
         summary.skipped.extend(failed)
         if failed and progress:
             for item in failed:
@@ -182,6 +185,7 @@ def _ingest(
     else:
         results = executors.run_inline(pipeline, fresh(), settings.batch_size)
     pending: list[Article] = []
+    crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
     for result in results:
         if isinstance(result, Skipped):
             summary.skipped.append(result)

@@ -155,6 +155,7 @@ class Event:
     reported_by: str | None = None
     source_span: Span | None = None  # where the source actor was read from
     target_span: Span | None = None
+    event_id: str | None = None  # the merged event (across the story's articles) this report belongs to
 
 
 @dataclass

@@ -12,7 +12,19 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import sqlguard
 from .errors import QueryError, StoreError
-from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
+from .query_stories import CrossDocQueries
+from .results import (
+    DocumentRow,
+    EntityRow,
+    EventRow,
+    PlaceRow,
+    QuoteRow,
+    ResultSet,
+    TimelinePoint,
+    check_page,
+    date_prefix,
+    words_of,
+)
 from .store import Store
 from .stories.persist import StoryRow
 
@@ -24,7 +36,6 @@ if TYPE_CHECKING:
 
 READ_ONLY_STATEMENTS = {"SELECT"}
 T = TypeVar("T")
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.]+)?)?)?$")
 PERIODS = {
     "day": "strftime(d.published_date, '%Y-%m-%d')",
     "week": "strftime(date_trunc('week', d.published_date), '%Y-%m-%d')",
@@ -33,7 +44,7 @@ PERIODS = {
 }
 
 
-class Graph:
+class Graph(CrossDocQueries):
     """A newsgraph store opened for queries: ``newsgraph.open("newsgraph.duckdb")``."""
 
     def __init__(
@@ -99,7 +110,7 @@ class Graph:
         group: str = "",
     ) -> ResultSet[T]:
         """Run ``select`` with the filters, one page of it, and count every match."""
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         body = f"{select} {clause} {group}"
         rows = self._rows(f"{body} ORDER BY {order} LIMIT {limit} OFFSET {offset}", params)
@@ -111,7 +122,7 @@ class Graph:
         return ResultSet.of(kind, rows, total, limit, offset)
 
     def stats(self) -> dict[str, int]:
-        return self.store.counts()
+        return {**self.store.counts(), **self._crossdoc_counts()}
 
     def record(self, doc_id: str) -> dict[str, Any] | None:
         """The full document record (RECORD.md) of one stored document."""
@@ -180,7 +191,7 @@ class Graph:
         """Documents whose title or text contains every word of ``q`` (case-insensitive),
         published on or after ``since`` (and up to ``until``), from ``source``; newest first."""
         where, params = _published_filters(since, until)
-        words = _words(q)
+        words = words_of(q)
         for word in words:
             where.append("contains(lower(coalesce(d.title, '') || ' ' || d.text), ?)")
             params.append(word)
@@ -188,7 +199,7 @@ class Graph:
             where.append("lower(d.source) = lower(?)")
             params.append(source)
         first = words[0] if words else ""
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rank = "contains(lower(coalesce(d.title, '')), ?)" if words else "false"
         # one scan finds the page and counts every match; the snippets are cut for the page only
@@ -374,7 +385,7 @@ class Graph:
             params.append(code)
         if since is not None and since != "":
             where.append("coalesce(e.date, d.published) >= ?")
-            params.append(_date_prefix(since))
+            params.append(date_prefix(since))
         if place:
             where.append("contains(lower(coalesce(e.place, '')), lower(?))")
             params.append(place)
@@ -384,7 +395,7 @@ class Graph:
         if doc_id:
             where.append("e.doc_id = ?")
             params.append(doc_id)
-        limit, offset = _check_page(limit, offset)
+        limit, offset = check_page(limit, offset)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         order = "coalesce(e.date, d.published) DESC NULLS LAST, e.doc_id, e.event"
         # the page is found on the events and the documents' dates; the evidence text is cut
@@ -409,7 +420,7 @@ class Graph:
             total = int(counted[0]["n"])
         return ResultSet.of(EventRow, rows, total, limit, offset)
 
-    # -- one document through the pipeline ------------------------------------------------
+    # -- stories --------------------------------------------------------------------------
     def stories(
         self,
         since: str | date | None = None,
@@ -424,12 +435,12 @@ class Graph:
         params: list[Any] = []
         if since:
             where.append("s.last_seen >= ?")
-            params.append(_date_prefix(since))
+            params.append(date_prefix(since))
         if until:
-            bound = _date_prefix(until)
+            bound = date_prefix(until)
             where.append("substr(s.first_seen, 1, ?) <= ?")
             params += [len(bound), bound]
-        for word in _words(q):
+        for word in words_of(q):
             where.append("contains(lower(coalesce(s.title, '')), ?)")
             params.append(word)
         return self._page(
@@ -442,22 +453,7 @@ class Graph:
             offset,
         )
 
-    def story(self, story_id: str) -> dict[str, Any] | None:
-        """One story with its articles (id, title, source, published, score), oldest first."""
-        rows = self._rows(
-            "SELECT story_id, title, first_seen, last_seen, n_articles, n_sources, updated FROM stories WHERE story_id = ?",
-            [story_id],
-        )
-        if not rows:
-            return None
-        articles = self._rows(
-            """SELECT d.id, d.title, d.url, d.source, d.published, m.score FROM story_members m
-               JOIN documents d ON d.id = m.doc_id WHERE m.story_id = ?
-               ORDER BY d.published NULLS LAST, d.id""",
-            [story_id],
-        )
-        return {**rows[0], "articles": articles}
-
+    # -- one document through the pipeline ------------------------------------------------
     def pipeline(self) -> Pipeline:
         """The pipeline (loaded once per Graph, on first use) that ``analyze`` and ``ingest`` run."""
         with self._pipeline_lock:
@@ -507,34 +503,14 @@ _SNIPPET = """CASE WHEN ? <> '' AND strpos(lower(d.text), ?) > 0
                    ELSE substr(d.text, 1, 260) END"""
 
 
-def _check_page(limit: int, offset: int) -> tuple[int, int]:
-    if not isinstance(limit, int) or limit < 1 or limit > 10_000:
-        raise QueryError(f"limit must be between 1 and 10000, not {limit!r}")
-    if not isinstance(offset, int) or offset < 0:
-        raise QueryError(f"offset must be 0 or more, not {offset!r}")
-    return limit, offset
-
-
-def _words(q: str | None) -> list[str]:
-    return [w for w in (q or "").lower().split() if w][:20]
-
-
-def _date_prefix(value: str | date) -> str:
-    """An ISO date, month or year, as given: ISO strings compare in time order as text."""
-    text = value.isoformat() if isinstance(value, date) else str(value).strip()
-    if not _DATE.match(text):
-        raise QueryError(f"dates are ISO-8601: YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
-    return text
-
-
 def _published_filters(since: str | date | None, until: str | date | None) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
     if since is not None and since != "":
         where.append("d.published >= ?")
-        params.append(_date_prefix(since))
+        params.append(date_prefix(since))
     if until is not None and until != "":
-        bound = _date_prefix(until)
+        bound = date_prefix(until)
         where.append("substr(d.published, 1, ?) <= ?")
         params.extend([len(bound), bound])
     return where, params

@@ -9,9 +9,13 @@ analysts; pandas is optional and imported only when asked for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from datetime import date
 from typing import Any, Generic, TypeVar
+
+from .errors import QueryError
 
 T = TypeVar("T")
 
@@ -165,3 +169,27 @@ class ResultSet(Generic[T]):
         names = [f.name for f in fields(kind)]  # type: ignore[arg-type]
         items = [kind(**{k: row.get(k) for k in names}) for row in rows]
         return cls(items=items, total=total, limit=limit, offset=offset, columns=tuple(names))
+
+
+# -- arguments of the read methods (query.py, query_stories.py) -----------------------
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.]+)?)?)?$")
+
+
+def check_page(limit: int, offset: int) -> tuple[int, int]:
+    if not isinstance(limit, int) or limit < 1 or limit > 10_000:
+        raise QueryError(f"limit must be between 1 and 10000, not {limit!r}")
+    if not isinstance(offset, int) or offset < 0:
+        raise QueryError(f"offset must be 0 or more, not {offset!r}")
+    return limit, offset
+
+
+def words_of(q: str | None) -> list[str]:
+    return [w for w in (q or "").lower().split() if w][:20]
+
+
+def date_prefix(value: str | date) -> str:
+    """An ISO date, month or year, as given: ISO strings compare in time order as text."""
+    text = value.isoformat() if isinstance(value, date) else str(value).strip()
+    if not _DATE.match(text):
+        raise QueryError(f"dates are ISO-8601: YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
+    return text

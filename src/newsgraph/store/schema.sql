@@ -1,7 +1,7 @@
 -- newsgraph store schema. Bump SCHEMA_VERSION in store/__init__.py with any change;
 -- every statement must be idempotent (CREATE ... IF NOT EXISTS) so that opening an
 -- older store upgrades it in place.
--- schema_version: 3
+-- schema_version: 4
 
 CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
@@ -177,3 +177,46 @@ CREATE TABLE IF NOT EXISTS story_members (
     doc_id   VARCHAR NOT NULL,
     score    DOUBLE                   -- probability of the match when the document joined (1.0: it started the story)
 );
+
+-- issue 11: merged events (the reports of one event across the articles of a story)
+CREATE TABLE IF NOT EXISTS merged_events (
+    event_id        VARCHAR PRIMARY KEY,
+    story_id        VARCHAR,
+    code            VARCHAR,
+    cameo           VARCHAR,
+    source          VARCHAR,
+    source_name     VARCHAR,
+    target          VARCHAR,
+    target_name     VARCHAR,
+    date            VARCHAR,
+    place           VARCHAR,
+    place_geonameid BIGINT,
+    place_lat       DOUBLE,
+    place_lon       DOUBLE,
+    place_country   VARCHAR,
+    place_feature   VARCHAR,
+    factuality      VARCHAR,
+    goldstein       DOUBLE,
+    quad_class      INTEGER,
+    n_reports       INTEGER,
+    n_articles      INTEGER,
+    n_sources       INTEGER,
+    first_seen      VARCHAR,
+    last_seen       VARCHAR
+);
+
+-- each report (a row of events, by doc_id + event index) and the merged event it belongs to
+CREATE TABLE IF NOT EXISTS event_reports (
+    event_id VARCHAR NOT NULL,
+    doc_id   VARCHAR NOT NULL,
+    event    INTEGER NOT NULL
+);
+
+-- issue 11: one id for a person or organisation across documents
+CREATE TABLE IF NOT EXISTS entity_ids (
+    entity_id   VARCHAR PRIMARY KEY,
+    name        VARCHAR,
+    type        VARCHAR,
+    n_documents INTEGER
+);
+ALTER TABLE entities ADD COLUMN IF NOT EXISTS entity_id VARCHAR;

@@ -3,6 +3,7 @@
 //   #/entities    entities by type         #/entity/NAME  timeline of mentions, quotes
 //   #/quotes      who said what about X    #/events       events table with filters
 //   #/map         places and events on the world map
+//   #/stories     stories (stories.js)     #/story/ID     one story: timeline, merged events, map, quotes
 "use strict";
 
 (function () {
@@ -98,9 +99,24 @@
       { name: "code", label: "Type", placeholder: "CONSULT, AGREE, 04…", size: 10 },
       { name: "since", label: "Since", placeholder: "YYYY-MM-DD", size: 10 },
       { name: "place", label: "Place" },
+      { name: "merged", label: "", type: "hidden" },
     ], params);
-    view.replaceChildren(el("h1", {}, "Events"), form);
-    const page = await NG.api("events", { actor: params.get("actor"), code: params.get("code"), since: params.get("since"), place: params.get("place"), offset: params.get("offset"), limit: 50 });
+    const merged = params.get("merged") === "1";
+    const other = new URLSearchParams(params);
+    other.delete("offset");
+    if (merged) other.delete("merged"); else other.set("merged", "1");
+    const toggle = el("p", { class: "layers" }, el("a", { href: "#/events" + (other.toString() ? "?" + other : ""), id: "merged-toggle" },
+      merged ? "show every report" : "show merged events (the reports of one event across a story's articles)"));
+    view.replaceChildren(el("h1", {}, merged ? "Merged events" : "Events"), form, toggle);
+    const query = { actor: params.get("actor"), code: params.get("code"), since: params.get("since"), place: params.get("place"), offset: params.get("offset"), limit: 50 };
+    if (merged) {
+      const mpage = await NG.api("events", { ...query, merged: "true" });
+      if (!mpage.items.length) { view.appendChild(NG.empty("No merged events match.", "Merged events appear once ingested articles are grouped into stories.")); return; }
+      view.appendChild(NG.mergedEventTable(mpage.items));
+      view.appendChild(NG.pager("#/events", params, mpage));
+      return;
+    }
+    const page = await NG.api("events", query);
     if (!page.items.length) {
       view.appendChild(NG.empty(params.toString() ? "No events match." : "No events stored yet.", "Events appear once the events stage has run over ingested articles."));
       return;
@@ -147,6 +163,8 @@
 
   const routes = [
     [/^#\/doc\/(.+)$/, (view, m) => NG.articlePage(view, decodeURIComponent(m[1])), "search"],
+    [/^#\/stories$/, (view, m, p) => NG.storiesView(view, p), "stories"],
+    [/^#\/story\/(.+)$/, (view, m) => NG.storyPage(view, decodeURIComponent(m[1])), "stories"],
     [/^#\/entity\/(.+)$/, (view, m, p) => entityView(view, decodeURIComponent(m[1]), p), "entities"],
     [/^#\/entities$/, (view, m, p) => entitiesView(view, p), "entities"],
     [/^#\/quotes$/, (view, m, p) => quotesView(view, p), "quotes"],
@@ -187,6 +205,7 @@
       }
       document.getElementById("counts").textContent =
         `${stats.counts.documents} articles · ${stats.counts.entities} entities` +
+        (stats.counts.stories ? ` · ${stats.counts.stories} stories` : "") +
         (stats.counts.quotes ? ` · ${stats.counts.quotes} quotes` : "") +
         (stats.counts.events ? ` · ${stats.counts.events} events` : "");
     } catch (err) {
