@@ -16,6 +16,7 @@ both, their ratio, and peak RSS of the main process and of each worker.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -39,6 +40,52 @@ def load_texts(source: Path, n: int) -> list[dict[str, str]]:
 
 def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def private_mb(pid: int | str = "self") -> float:
+    """Private (unshared) memory of a process: what it costs beyond pages shared with
+    others, such as the memory-mapped gazetteer."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith(("Private_Clean:", "Private_Dirty:")):
+                    total += int(line.split()[1])
+    except OSError:
+        return 0.0
+    return total / 1024
+
+
+def children() -> list[int]:
+    out: list[int] = []
+    for task in Path("/proc/self/task").iterdir():
+        with contextlib.suppress(OSError):
+            out += [int(p) for p in (task / "children").read_text().split()]
+    return out
+
+
+class WorkerMemory:
+    """Samples the peak private memory of each worker process while the job runs."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> WorkerMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            for pid in children():
+                self.peak[pid] = max(self.peak.get(pid, 0.0), private_mb(pid))
 
 
 def child_spacy(args: argparse.Namespace) -> dict[str, float]:
@@ -70,7 +117,7 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        with Store(Path(tmp) / "bench.duckdb") as store:
+        with WorkerMemory() as memory, Store(Path(tmp) / "bench.duckdb") as store:
             articles = (Article(id=r["id"], text=r["text"], origin=f"bench:{i}") for i, r in enumerate(rows))
             summary = jobs.ingest_articles(articles, settings, store, progress=progress)
         done = time.perf_counter()
@@ -83,6 +130,7 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
         "skipped": len(summary.skipped),
         "peak_mb": peak_mb(resource.RUSAGE_SELF),
         "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN),
+        "worker_private_mb": sorted(memory.peak.values()),
     }
 
 
@@ -166,6 +214,7 @@ def main() -> None:
         "spacy_peak_mb": spacy_r["peak_mb"],
         "pipeline_main_peak_mb": pipe_r["peak_mb"],
         "pipeline_worker_peak_mb": pipe_r["worker_peak_mb"],
+        "pipeline_worker_private_mb": pipe_r["worker_private_mb"],
         "stored": pipe_r["stored"],
         "skipped": pipe_r["skipped"],
         "profile": prof_r,
@@ -183,7 +232,8 @@ def main() -> None:
     )
     print(
         f"newsgraph pipeline       {report['pipeline_docs_per_s']:7.1f} docs/s   steady {report['pipeline_steady_docs_per_s']:7.1f}"
-        f"   peak main {report['pipeline_main_peak_mb']:.0f} MB, per worker {report['pipeline_worker_peak_mb']:.0f} MB"
+        f"   peak main {report['pipeline_main_peak_mb']:.0f} MB, per worker {report['pipeline_worker_peak_mb']:.0f} MB RSS"
+        f" ({', '.join(f'{m:.0f}' for m in report['pipeline_worker_private_mb'])} MB private)"
     )
     print(f"ratio pipeline/spaCy     {report['ratio']:.2f}x (with model loading), {report['steady_ratio']:.2f}x steady")
     if prof_r:

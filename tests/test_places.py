@@ -46,9 +46,11 @@ def by_mention(article: Article, text: str):
 
 
 # -- gazetteer ---------------------------------------------------------------------------
-def test_gazetteer_is_cached_as_parquet(gaz):
-    assert table_path().exists() and table_path().suffix == ".parquet"
+def test_gazetteer_is_cached_as_a_memory_mapped_arrow_file(gaz):
+    assert table_path().exists() and table_path().suffix == ".arrow"
     assert len(gaz) > 150_000  # GeoNames cities500 plus countries and regions
+    # the columns stay in the memory map (shared by every worker), not copied into lists
+    assert not isinstance(gaz._keys._values, list) and gaz._keys._values.buffers()[1] is not None
 
 
 def test_gazetteer_has_countries_regions_and_towns(gaz):

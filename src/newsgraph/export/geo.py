@@ -99,16 +99,10 @@ class GeoIndex:
     def _load(self, wanted: set[int]) -> None:
         import pyarrow as pa
         import pyarrow.compute as pc
-        import pyarrow.parquet as pq
 
         from ..geo import gazetteer
 
-        path = gazetteer.table_path()
-        if not path.exists():
-            gazetteer.load_gazetteer()  # builds the cached table
-        if not path.exists():
-            return
-        table = pq.read_table(path, columns=["gid", "name", "cc", "feature", "admin1"])
+        table = gazetteer.place_table(["gid", "name", "cc", "feature", "admin1"])
         mask = pc.or_(pc.equal(table["feature"], "admin1"), pc.is_in(table["gid"], value_set=pa.array(sorted(wanted))))
         for row in table.filter(mask).to_pylist():
             cc, admin1 = row["cc"], row["admin1"]
