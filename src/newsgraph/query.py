@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import sqlguard
 from .errors import QueryError, StoreError
+from .query_params import _check_page, _date_prefix, _words
 from .query_stories import CrossDocQueries
 from .results import DocumentRow, EntityRow, EventRow, PlaceRow, QuoteRow, ResultSet, TimelinePoint
 from .store import Store
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 
 READ_ONLY_STATEMENTS = {"SELECT"}
 T = TypeVar("T")
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2}(?:[T ][0-9:.]+)?)?)?$")
 PERIODS = {
     "day": "strftime(d.published_date, '%Y-%m-%d')",
     "week": "strftime(date_trunc('week', d.published_date), '%Y-%m-%d')",
@@ -457,26 +457,6 @@ class Graph(CrossDocQueries):
 _SNIPPET = """CASE WHEN ? <> '' AND strpos(lower(d.text), ?) > 0
                    THEN substr(d.text, greatest(1, strpos(lower(d.text), ?) - 90), 260)
                    ELSE substr(d.text, 1, 260) END"""
-
-
-def _check_page(limit: int, offset: int) -> tuple[int, int]:
-    if not isinstance(limit, int) or limit < 1 or limit > 10_000:
-        raise QueryError(f"limit must be between 1 and 10000, not {limit!r}")
-    if not isinstance(offset, int) or offset < 0:
-        raise QueryError(f"offset must be 0 or more, not {offset!r}")
-    return limit, offset
-
-
-def _words(q: str | None) -> list[str]:
-    return [w for w in (q or "").lower().split() if w][:20]
-
-
-def _date_prefix(value: str | date) -> str:
-    """An ISO date, month or year, as given: ISO strings compare in time order as text."""
-    text = value.isoformat() if isinstance(value, date) else str(value).strip()
-    if not _DATE.match(text):
-        raise QueryError(f"dates are ISO-8601: YYYY, YYYY-MM or YYYY-MM-DD, not {text!r}")
-    return text
 
 
 def _published_filters(since: str | date | None, until: str | date | None) -> tuple[list[str], list[Any]]:

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+from .query_params import _check_page, _date_prefix, _words
 from .results import PlaceRow, QuoteRow, ResultSet
 
 T = TypeVar("T")
@@ -122,8 +123,6 @@ class CrossDocQueries:
     ) -> ResultSet[StoryRow]:
         """Stories with their article and source counts and date span, most recent first;
         ``since``: last seen on or after it; ``q``: every word in the titles of its articles."""
-        from .query import _check_page, _date_prefix, _words
-
         limit, offset = _check_page(limit, offset)
         if not self._has("story_members"):
             return ResultSet.of(StoryRow, [], 0, limit, offset)
@@ -201,8 +200,6 @@ class CrossDocQueries:
     ) -> ResultSet[MergedEventRow]:
         """Merged events (one per real-world event), most widely carried first; ``reports``
         adds each one's reports (document, outlet, evidence)."""
-        from .query import _check_page, _date_prefix
-
         limit, offset = _check_page(limit, offset)
         if not self._has("merged_events"):
             return ResultSet.of(MergedEventRow, [], 0, limit, offset)
