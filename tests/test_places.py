@@ -229,3 +229,9 @@ def test_a_county_resolves_within_its_state(analysed):
 def test_oceans_are_places(gaz):
     atlantic = [p for p in gaz.lookup("Atlantic") if p.feature == "region"]
     assert atlantic and haversine(atlantic[0].lat, atlantic[0].lon, 10.0, -25.0) < 50
+
+
+def test_a_place_naming_a_disease_is_not_a_place(analysed):
+    places = _mentioned(analysed["health"])
+    assert not {"Lyme", "West Nile", "Marburg"} & set(places)
+    assert {"Connecticut", "Hartford", "Uganda"} <= set(places)

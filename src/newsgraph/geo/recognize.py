@@ -70,6 +70,7 @@ ORG_WORDS = words(
     zoo museum council assembly government ministry court school hospital fire rangers rovers athletic
     wanderers county state party parliament senate police authority agency commission office"""
 )
+DISEASE_HEADS = words("virus viruses disease diseases fever flu influenza syndrome encephalitis vaccine vaccines")
 LOCATIVE = frozenset({"in", "at", "from", "near", "to", "into", "across", "outside", "around", "towards", "toward"})
 PREFIXES = ("anti-", "pro-", "ex-", "non-", "pan-", "all-")
 _CAMEL = re.compile(r"[a-z][A-Z]")
@@ -209,6 +210,7 @@ class Recognizer:
         in_ents = {i for e in doc.ents for i in range(e.start, e.end)}
         self._bare(doc, add, taken | in_ents)
         out.extend(self._extra)
+        out = [c for c in out if not _names_a_disease(doc, c)]
         self._qualifiers(doc, out)
         out.sort(key=lambda c: c.start)
         return out
@@ -449,6 +451,17 @@ class Recognizer:
                 state = self.best(nxt.text)
             if state is not None and state.feature in {"admin1", "country"}:
                 c.qualifier = state
+
+
+def _names_a_disease(doc: Any, c: Candidate) -> bool:
+    """A place name that names a disease or its agent ("Lyme disease", "West Nile virus",
+    "Rift Valley fever", "Marburg virus") is not a mention of the place."""
+    if c.kind == DEMONYM:
+        return False
+    span = doc.char_span(c.start, c.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return False
+    return doc[span.end].lower_ in DISEASE_HEADS
 
 
 def _prior(p: Place) -> float:
