@@ -30,7 +30,7 @@ from . import __version__
 from .config import Settings
 
 # settings that change where or how fast the pipeline runs, never what it outputs
-RUNTIME_ONLY = frozenset({"db", "db_memory_limit", "workers", "batch_size"})
+RUNTIME_ONLY = frozenset({"db", "db_memory_limit", "workers", "batch_size", "write_every", "write_seconds"})
 # libraries whose code or data decide what the stages find
 LIBRARIES = (
     "spacy",
