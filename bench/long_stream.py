@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -124,7 +125,7 @@ def workers() -> list[int]:
 
 
 def child(args: argparse.Namespace) -> None:
-    from newsgraph import config, jobs
+    from newsgraph import config, ingest, jobs
     from newsgraph.model import Article, Skipped
     from newsgraph.store import Store
 
@@ -133,21 +134,28 @@ def child(args: argparse.Namespace) -> None:
     done = 0
     started = time.perf_counter()
     first: list[float] = []
+    opened: list[Store] = []
 
     def sample() -> None:
         main_rss, main_uss = memory_mb()
+        used = opened[0].con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()
+        duck = (used[0] or 0) / 2**20 if used else 0.0
         pool = [(pid, *memory_mb(pid)) for pid in workers()]
         size = sum(os.path.getsize(p) for p in (args.db, args.db + ".wal") if os.path.exists(p))
         samples.append(
-            {
+            row := {
                 "docs": done,
                 "seconds": round(time.perf_counter() - started, 2),
                 "main_rss_mb": round(main_rss, 1),
                 "main_uss_mb": round(main_uss, 1),
+                "duckdb_mb": round(duck, 1),  # DuckDB's buffers (part of the main process; capped by db_memory_limit)
                 "workers": [{"pid": p, "rss_mb": round(r, 1), "uss_mb": round(u, 1)} for p, r, u in pool],
                 "db_mb": round(size / 2**20, 1),
             }
         )
+        if args.samples_file:  # as they come, so that a run killed early still leaves its curve
+            with open(args.samples_file, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(row) + "\n")
 
     def progress(_item: Article | Skipped) -> None:
         nonlocal done
@@ -163,9 +171,22 @@ def child(args: argparse.Namespace) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+
+    def until(items: Iterator[Article | Skipped], deadline: float) -> Iterator[Article | Skipped]:
+        """The input, ending early once ``deadline`` has passed (--max-seconds)."""
+        for item in items:
+            if time.perf_counter() > deadline:
+                return
+            yield item
+
     with Store(args.db, memory_limit=settings.db_memory_limit) as store:
-        summary = jobs.ingest_paths(
-            [args.input],
+        opened.append(store)
+        # what ingest_paths does, with the reader cut short by --max-seconds when given
+        items = ingest.read([args.input], settings.max_text_bytes)
+        if args.max_seconds:
+            items = until(items, started + args.max_seconds)
+        summary = jobs.ingest_articles(
+            items,
             settings,
             store,
             progress=progress,
@@ -226,6 +247,7 @@ def analyse(result: dict[str, Any], warmup: float) -> dict[str, Any]:
     slopes: dict[str, float | None] = {
         "main_rss": slope([(s["docs"], s["main_rss_mb"]) for s in late]),
         "main_uss": slope([(s["docs"], s["main_uss_mb"]) for s in late]),
+        "main_duckdb": slope([(s["docs"], s["duckdb_mb"]) for s in late]),
         "db": slope([(s["docs"], s["db_mb"]) for s in late]),
     }
     for w in range(n_workers):
@@ -264,6 +286,8 @@ def main() -> None:
     parser.add_argument("--write-every", type=int, default=None, help="default: the settings'")
     parser.add_argument("--write-seconds", type=float, default=None, help="default: the settings'")
     parser.add_argument("--warmup", type=float, default=0.2, help="share of the run left out of the slopes")
+    parser.add_argument("--max-seconds", type=float, default=0, help="stop reading input after this long")
+    parser.add_argument("--samples-file", default="", help="also append each sample to this JSON Lines file")
     parser.add_argument("--profile", default="", help="cProfile the main process; stats to this file")
     parser.add_argument("--keep", default="", help="keep the input and the store in this folder")
     parser.add_argument("--json", action="store_true")
@@ -290,6 +314,10 @@ def main() -> None:
             cmd += ["--write-seconds", str(args.write_seconds)]
         if args.profile:
             cmd += ["--profile", args.profile]
+        if args.max_seconds:
+            cmd += ["--max-seconds", str(args.max_seconds)]
+        if args.samples_file:
+            cmd += ["--samples-file", args.samples_file]
         out = subprocess.run(cmd, capture_output=True, text=True)
         if out.returncode != 0:
             sys.stderr.write(out.stderr[-5000:])
@@ -304,6 +332,7 @@ def main() -> None:
         "per_day": args.per_day,
         "days": made["days"],
         "chars": args.chars,
+        "max_seconds": args.max_seconds,
         "mean_chars": round(made["mean_chars"]),
         "input_mb": round(os.path.getsize(data) / 2**20, 1) if args.keep else None,
     }
@@ -322,15 +351,18 @@ def main() -> None:
         f"first result after {result['first_result'] or 0:.1f} s), {summary['writes']} write batches, "
         f"{result['stories']} stories (largest {result['largest_story']})"
     )
+    reached = result["samples"][-1]["docs"] if result["samples"] else 0
+    if reached < args.docs:
+        print(f"STOPPED by --max-seconds {args.max_seconds:.0f} after {reached} of {args.docs} documents")
     print(
-        f"\n{'docs':>7} {'s':>7} {'doc/s':>6} {'main RSS':>8} {'USS':>6} {'worker RSS':>14} {'worker USS':>14} {'DB MB':>7}"
+        f"\n{'docs':>7} {'s':>7} {'doc/s':>6} {'main RSS':>8} {'USS':>6} {'DuckDB':>6} {'worker RSS':>14} {'worker USS':>14} {'DB MB':>7}"
     )
     last_docs, last_s = 0, 0.0
     for s in result["samples"]:
         rate = (s["docs"] - last_docs) / (s["seconds"] - last_s) if s["seconds"] > last_s else 0.0
         last_docs, last_s = s["docs"], s["seconds"]
         print(
-            f"{s['docs']:>7} {s['seconds']:>7.0f} {rate:>6.1f} {s['main_rss_mb']:>8.0f} {s['main_uss_mb']:>6.0f} "
+            f"{s['docs']:>7} {s['seconds']:>7.0f} {rate:>6.1f} {s['main_rss_mb']:>8.0f} {s['main_uss_mb']:>6.0f} {s['duckdb_mb']:>6.0f} "
             f"{fmt_workers(s, 'rss'):>14} {fmt_workers(s, 'uss'):>14} {s['db_mb']:>7.0f}"
         )
     print(f"\nslope after the first {analysis['warmup_docs']} documents, MB per 10k documents:")
