@@ -3,6 +3,7 @@
     python bench/long_stream.py --docs 5000 [--workers 2] [--sample-every 250] [--stages ""]
                                 [--chars 0] [--per-day 500] [--schedule topics|cycle]
                                 [--write-every 256] [--write-seconds 2] [--profile FILE] [--json]
+                                [--max-seconds S] [--samples-file FILE] [--keep DIR]
 
 Writes a JSON Lines file of N synthetic documents: the texts of
 ``samples/ecbplus.jsonl`` under distinct ids, dated forward in time (``--per-day``
@@ -22,7 +23,11 @@ curve, the slope of each process's memory after warm-up (MB per 10k documents: ~
 flat), docs/s, and the share of the main process's time in each part of the job
 (``Summary.seconds``: reading, store look-ups, waiting for the workers, story
 assignment, Store.write, story rows, crossdoc.update). ``--profile FILE`` runs the
-main process under cProfile and prints its top functions.
+main process under cProfile and prints its top functions. ``--max-seconds`` stops reading
+the input after that long (the report then says how far it got); ``--samples-file`` appends
+each sample as it is taken, so a run killed early still leaves its curve.
+
+One run (README, "Long streams"): ``--docs 100000 --chars 300 --workers 2 --sample-every 2000``.
 """
 
 from __future__ import annotations
