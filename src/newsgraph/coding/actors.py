@@ -407,6 +407,8 @@ class ActorCoder:
                         continue
                     if t.lower_.startswith(("pro-", "anti-")):
                         continue
+                    if _inside_clause(t, head):
+                        continue  # "Reid, who launched a line called Mantra": what a clause says is not the phrase's country
                     c = self._country_of(t, ctx)
                     if c and c not in found and t.i != head.i:
                         found.append(c)
@@ -519,6 +521,21 @@ class ActorCoder:
                 if code:
                     return [Actor(code, name, tok.idx, tok.idx + len(tok.text))]
         return []
+
+
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj"})
+
+
+def _inside_clause(tok: Any, head: Any) -> bool:
+    """``tok`` lies in a clause (relative, adnominal, adverbial, complement) below ``head``."""
+    cur = tok
+    for _ in range(12):
+        if cur.i == head.i or cur.head is cur:
+            return False
+        if cur.dep_ in CLAUSE_DEPS:
+            return True
+        cur = cur.head
+    return False
 
 
 def phoenix_code(name: str, year: int | None = None) -> str | None:
