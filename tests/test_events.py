@@ -298,7 +298,7 @@ def test_firing_someone_on_a_day_is_no_shooting(pipeline: Pipeline) -> None:
 
 
 def test_a_bare_participle_is_passive(pipeline: Pipeline) -> None:
-    """"When asked ..., she said": she is the one asked, not the one asking."""
+    """ "When asked ..., she said": she is the one asked, not the one asking."""
     article = analyze(pipeline, "When asked about the sanctions, Angela Merkel said Germany would wait.")
     assert not any(e.code == "REQUEST" and e.source == "DEUGOV" for e in article.events)
     # the finite verb keeps its active subject
