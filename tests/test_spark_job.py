@@ -99,7 +99,7 @@ def spark_out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
 
     out = tmp_path_factory.mktemp("spark") / "out"
     # small byte ranges: the JSON Lines file is read by several tasks
-    result = run_job([corpus], out, config.load(), master="local[2]", partitions=4, split_bytes=20_000)
+    result = run_job([corpus], out, config.load(), master="local[2]", partitions=4, split_bytes=8_000)
     yield out, result
     from newsgraph.executors.spark import session
 
@@ -121,7 +121,7 @@ def test_job_then_load_equals_local_ingest(
 
     out, result = spark_out
     local_db, summary = local
-    assert result.parts > 2 and result.partitions == 4 and result.retried_partitions == 0
+    assert result.parts >= 3 and result.partitions == 4 and result.retried_partitions == 0
     assert summary.stored == 18 and summary.reasons == {"E107": 1}
     assert result.documents == 18 and result.skipped_by_code == {"E107": 1}
     manifest = json.loads((out / "_newsgraph.json").read_text(encoding="utf-8"))
@@ -184,7 +184,7 @@ def test_failed_partition_is_retried_without_duplicating_rows(spark_out: Any, co
     _, clean = spark_out
     out = tmp_path / "retried"
     # partition 1's first attempt fails after writing the rows of its first batch
-    result = run_job([corpus], out, config.load(), master="local[2]", partitions=4, split_bytes=20_000, fail_once=1)
+    result = run_job([corpus], out, config.load(), master="local[2]", partitions=4, split_bytes=8_000, fail_once=1)
     assert result.retried_partitions == 1
     assert result.tables == clean.tables and result.documents == clean.documents
     con = duckdb.connect()
