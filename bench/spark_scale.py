@@ -5,14 +5,14 @@
 The input is ``--docs`` documents of samples/ecbplus.jsonl (copies of its 126 documents with
 ids of their own past 126) in one JSON Lines file. For each master, in a fresh Spark session:
 
-* cold: the job from nothing: session (JVM) start, read, pipeline load in each Python
-  worker, analysis, Parquet writes, commit;
+* cold: the job from nothing, in a process of its own: session (JVM) start, read,
+  pipeline load in each Python worker, analysis, Parquet writes, commit;
 * warm: the same job again in the same session (the workers keep their pipeline).
 
 It prints seconds, documents a second, the speed-up of each master over the first one, and
 the CPU seconds used by the JVM, by the Python workers and by the driver (from /proc, over
-the process tree under this one), so that a shortfall shows where the time went. Timings on
-a shared machine are noisy: run it on an idle one.
+the process tree), so that a shortfall shows where the time went, and the load average
+before and after. Timings on a shared machine are noisy: run it on an idle one.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -83,60 +84,79 @@ def delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]
     return {k: round(after[k] - before[k], 1) for k in after}
 
 
+def one(master: str, path: Path, docs: int, partitions: int | None, out: Path) -> dict[str, object]:
+    """Cold then warm, in this (fresh) process: its own JVM and Python workers."""
+    from newsgraph import config
+    from newsgraph.executors.spark import session
+    from newsgraph.executors.spark_job import run_job
+
+    settings = config.load()
+    row: dict[str, object] = {"master": master, "docs": docs, "load_before": os.getloadavg()[0]}
+    for phase in ("cold", "warm"):
+        before = cpu_by_kind()
+        start = time.perf_counter()
+        session(master)
+        job = run_job([path], out, settings, master=master, partitions=partitions, overwrite=True)
+        seconds = time.perf_counter() - start
+        assert job.documents == docs, job
+        cpu = delta(before, cpu_by_kind())
+        row[phase] = {
+            "seconds": round(seconds, 2),
+            "docs_per_s": round(docs / seconds, 2),
+            "partitions": job.partitions,
+            "cpu_s": cpu,
+            "worker_cpu_s_per_doc": round(cpu["python_workers"] / docs, 3),
+        }
+    row["load_after"] = os.getloadavg()[0]
+    session().stop()
+    return row
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=200)
     parser.add_argument("--masters", default="local[1],local[2]")
     parser.add_argument("--partitions", type=int, help="default: 4 per core of each master")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: run one master in this process
+    parser.add_argument("--input", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
-    from newsgraph import config
-    from newsgraph.executors.spark import session
-    from newsgraph.executors.spark_job import run_job
-
-    settings = config.load()
+    if args.one:
+        tmp = Path(args.input).parent
+        print(json.dumps(one(args.one, Path(args.input), args.docs, args.partitions, tmp / "out")))
+        return 0
     tmp = Path(tempfile.mkdtemp(prefix="spark_scale_"))
     path = corpus(args.docs, tmp)
     results = []
     for master in args.masters.split(","):
-        row: dict[str, object] = {"master": master, "docs": args.docs}
-        for phase in ("cold", "warm"):
-            before = cpu_by_kind()
-            start = time.perf_counter()
-            session(master)
-            job = run_job([path], tmp / "out", settings, master=master, partitions=args.partitions, overwrite=True)
-            seconds = time.perf_counter() - start
-            assert job.documents == args.docs, job
-            row[phase] = {
-                "seconds": round(seconds, 2),
-                "docs_per_s": round(args.docs / seconds, 2),
-                "partitions": job.partitions,
-                "cpu_s": delta(before, cpu_by_kind()),
-            }
-        session().stop()
-        results.append(row)
+        # each master in a process of its own: a fresh JVM, cold as a new job is
+        cmd = [sys.executable, __file__, "--one", master, "--input", str(path), "--docs", str(args.docs)]
+        if args.partitions:
+            cmd += ["--partitions", str(args.partitions)]
+        done = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True)
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
     base = results[0]
     for row in results:
         for phase in ("cold", "warm"):
             this, first = row[phase], base[phase]
-            assert isinstance(this, dict) and isinstance(first, dict)
             this["speedup"] = round(first["seconds"] / this["seconds"], 2)
     if args.json:
         print(json.dumps({"docs": args.docs, "cores": os.cpu_count(), "results": results}))
         return 0
     print(f"spark-ingest job, {args.docs} documents, {os.cpu_count()} cores")
     print(
-        f"{'master':<12} {'phase':<5} {'seconds':>8} {'docs/s':>7} {'speed-up':>8}  CPU s: JVM / Python workers / driver"
+        f"{'master':<10} {'phase':<5} {'seconds':>8} {'docs/s':>7} {'speed-up':>8}"
+        "  CPU s: JVM / Python workers / driver   load avg"
     )
     for row in results:
         for phase in ("cold", "warm"):
             r = row[phase]
-            assert isinstance(r, dict)
             cpu = r["cpu_s"]
             print(
-                f"{row['master']:<12} {phase:<5} {r['seconds']:>8.2f} {r['docs_per_s']:>7.2f} {r['speedup']:>7.2f}x"
-                f"  {cpu['jvm']:.1f} / {cpu['python_workers']:.1f} / {cpu['driver']:.1f}"
+                f"{row['master']:<10} {phase:<5} {r['seconds']:>8.2f} {r['docs_per_s']:>7.2f} {r['speedup']:>7.2f}x"
+                f"  {cpu['jvm']:>5.1f} / {cpu['python_workers']:>5.1f} / {cpu['driver']:>4.1f}"
+                f"          {row['load_before']:.1f} -> {row['load_after']:.1f}"
             )
     return 0
 
