@@ -8,6 +8,7 @@ import json
 import shutil
 from io import BytesIO
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
@@ -94,13 +95,20 @@ def local(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, 
 
 @pytest.fixture(scope="module")
 def spark_out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from newsgraph import config
-    from newsgraph.executors.spark_job import run_job
+    """``newsgraph spark-ingest`` of the corpus on local[2]: its output folder and its --json result."""
+    import contextlib
+    import io
+
+    from newsgraph.cli import main
 
     out = tmp_path_factory.mktemp("spark") / "out"
-    # small byte ranges: the JSON Lines file is read by several tasks
-    result = run_job([corpus], out, config.load(), master="local[2]", partitions=4, split_bytes=8_000)
-    yield out, result
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        # small byte ranges: the JSON Lines file is read by several tasks
+        args = ["spark-ingest", str(corpus), "--out", str(out), "--master", "local[2]", "--partitions", "4"]
+        code = main([*args, "--split-bytes", "8000", "--json"])
+    assert code == 0
+    yield out, SimpleNamespace(**json.loads(printed.getvalue()))
     from newsgraph.executors.spark import session
 
     session().stop()

@@ -172,6 +172,7 @@ def cmd_spark_ingest(args: argparse.Namespace) -> int:
         settings,
         master=args.master,
         partitions=args.partitions,
+        split_bytes=args.split_bytes,
         overwrite=args.overwrite,
     )
     if args.json:
@@ -553,6 +554,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="folder for the Parquet output (one folder per table)")
     p.add_argument("--master", help="Spark master URL (default: NEWSGRAPH_SPARK_MASTER, else local[*])")
     p.add_argument("--partitions", type=int, help="partitions the pipeline runs in (default 4 per core)")
+    p.add_argument(
+        "--split-bytes",
+        type=int,
+        help="plain JSON Lines files larger than this are read by several tasks, in byte ranges "
+        "(default: the input's size over the partitions, within 1 MB..128 MB)",
+    )
     p.add_argument("--overwrite", action="store_true", help="replace the output of an earlier job in --out")
     p = sub.add_parser("load-parquet", parents=[common], help=cmd_load_parquet.__doc__)
     p.add_argument("folder", help="the --out folder of spark-ingest")
