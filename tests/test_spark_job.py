@@ -199,3 +199,16 @@ def test_failed_partition_is_retried_without_duplicating_rows(spark_out: Any, co
     ids = con.execute(f"SELECT id FROM read_parquet('{out}/documents/**/*.parquet')").fetchall()
     assert len(ids) == len(set(ids)) == 18
     assert not (out / "_temporary").exists()
+
+
+def test_a_job_whose_task_fails_every_attempt_commits_nothing(spark_out: Any, corpus: Path, tmp_path: Path) -> None:
+    from newsgraph import config
+    from newsgraph.errors import StageError
+    from newsgraph.executors.spark_job import run_job
+
+    out = tmp_path / "failed"
+    with pytest.raises(StageError, match="fails on its first attempt"):  # local[2,1]: no retry
+        run_job([corpus], out, config.load(), master="local[2,1]", partitions=4, fail_once=1)
+    assert not (out / "_newsgraph.json").exists() and not (out / "documents").exists()
+    result = run_job([corpus], out, config.load(), master="local[2,1]", partitions=4, overwrite=True)
+    assert result.documents == 18 and not (out / "_temporary").exists()

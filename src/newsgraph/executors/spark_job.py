@@ -41,6 +41,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import time
 import zlib
@@ -52,7 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import ConfigError, DuplicateIdError, InputError
+from ..errors import ConfigError, DuplicateIdError, InputError, StageError
 from ..model import Article, Skipped
 
 log = logging.getLogger(__name__)
@@ -431,6 +432,11 @@ def run_job(
         read = sc.parallelize(parts, max(1, len(parts))).flatMap(lambda part: read_part(part, max_bytes))
         spread = read.repartitionAndSortWithinPartitions(n, bucket)
         results = spread.mapPartitionsWithIndex(lambda i, items: run_partition(task, i, items)).collect()
+    except Exception as exc:  # a task failed on every attempt: nothing of this job is moved into place
+        raise StageError(
+            f"the Spark job failed, its output is not committed (--overwrite runs it again): {failure(exc)}",
+            origin=sc.master,
+        ) from exc
     finally:
         sc.setLocalProperty(FAIL_ONCE, None)
     tables = {t: 0 for t in schemas()}
@@ -464,6 +470,14 @@ def run_job(
     )
     (out / MANIFEST).write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")
     return result
+
+
+def failure(exc: BaseException) -> str:
+    """The Python error a failed Spark job reports (inside the JVM's stack trace), on one line."""
+    text = str(exc)
+    found = re.findall(r"(?m)^((?:\w+\.)*\w*(?:Error|Exception)): (.+)$", text.split("Traceback", 1)[-1])
+    python = [f"{name.rsplit('.', 1)[-1]}: {why}" for name, why in found if not name.startswith(("org.", "java."))]
+    return (python[-1] if python else f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}")[:500]
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
