@@ -106,6 +106,9 @@ def one(master: str, path: Path, docs: int, partitions: int | None, out: Path) -
             "partitions": job.partitions,
             "cpu_s": cpu,
             "worker_cpu_s_per_doc": round(cpu["python_workers"] / docs, 3),
+            # how many cores the Python workers had on average: under 2 with local[2] on an idle
+            # 2-core machine means waiting (start, skew); on a busy one, other processes' share
+            "worker_cores": round(cpu["python_workers"] / seconds, 2),
         }
     row["load_after"] = os.getloadavg()[0]
     session().stop()
@@ -147,7 +150,7 @@ def main() -> int:
     print(f"spark-ingest job, {args.docs} documents, {os.cpu_count()} cores")
     print(
         f"{'master':<10} {'phase':<5} {'seconds':>8} {'docs/s':>7} {'speed-up':>8}"
-        "  CPU s: JVM / Python workers / driver   load avg"
+        "  CPU s: JVM / Python workers / driver  worker cores  load avg"
     )
     for row in results:
         for phase in ("cold", "warm"):
@@ -156,7 +159,7 @@ def main() -> int:
             print(
                 f"{row['master']:<10} {phase:<5} {r['seconds']:>8.2f} {r['docs_per_s']:>7.2f} {r['speedup']:>7.2f}x"
                 f"  {cpu['jvm']:>5.1f} / {cpu['python_workers']:>5.1f} / {cpu['driver']:>4.1f}"
-                f"          {row['load_before']:.1f} -> {row['load_after']:.1f}"
+                f"  {r['worker_cores']:>11.2f}  {row['load_before']:.1f} -> {row['load_after']:.1f}"
             )
     return 0
 
