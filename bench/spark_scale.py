@@ -109,6 +109,9 @@ def one(master: str, path: Path, docs: int, partitions: int | None, out: Path) -
             # how many cores the Python workers had on average: under 2 with local[2] on an idle
             # 2-core machine means waiting (start, skew); on a busy one, other processes' share
             "worker_cores": round(cpu["python_workers"] / seconds, 2),
+            # tasks running at once in the analysis stage, on average (2 at best with local[2])
+            "concurrency": round(job.task_seconds / job.analysis_seconds, 2) if job.analysis_seconds else 0.0,
+            "analysis_seconds": job.analysis_seconds,
         }
     row["load_after"] = os.getloadavg()[0]
     session().stop()
@@ -150,7 +153,7 @@ def main() -> int:
     print(f"spark-ingest job, {args.docs} documents, {os.cpu_count()} cores")
     print(
         f"{'master':<10} {'phase':<5} {'seconds':>8} {'docs/s':>7} {'speed-up':>8}"
-        "  CPU s: JVM / Python workers / driver  worker cores  load avg"
+        "  CPU s: JVM / Python workers / driver  worker cores  tasks at once  load avg"
     )
     for row in results:
         for phase in ("cold", "warm"):
@@ -159,7 +162,7 @@ def main() -> int:
             print(
                 f"{row['master']:<10} {phase:<5} {r['seconds']:>8.2f} {r['docs_per_s']:>7.2f} {r['speedup']:>7.2f}x"
                 f"  {cpu['jvm']:>5.1f} / {cpu['python_workers']:>5.1f} / {cpu['driver']:>4.1f}"
-                f"  {r['worker_cores']:>11.2f}  {row['load_before']:.1f} -> {row['load_after']:.1f}"
+                f"  {r['worker_cores']:>11.2f}  {r['concurrency']:>12.2f}  {row['load_before']:.1f} -> {row['load_after']:.1f}"
             )
     return 0
 

@@ -102,6 +102,10 @@ class JobResult:
     seconds: float
     created: str
     retried_partitions: int = 0  # partitions whose output came from a second (or later) attempt
+    # the analysis stage: from its first task's start to its last task's end, and the sum of its
+    # tasks' times (their ratio: how many tasks ran at once on average)
+    analysis_seconds: float = 0.0
+    task_seconds: float = 0.0
     newsgraph: str = ""
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -322,6 +326,7 @@ def run_partition(task: Task, index: int, items: Iterable[tuple[Key, Article | S
     """One partition: dedupe, run the pipeline in batches, write the rows; returns what it wrote."""
     from pyspark import TaskContext
 
+    started = time.time()
     ctx = TaskContext.get()
     attempt = ctx.attemptNumber() if ctx is not None else 0
     fail = ctx.getLocalProperty(FAIL_ONCE) if ctx is not None else None
@@ -362,6 +367,8 @@ def run_partition(task: Task, index: int, items: Iterable[tuple[Key, Article | S
         "documents": writer.documents,
         "skipped": dict(writer.skipped),
         "duplicates": duplicates["duplicates"],
+        "started": started,
+        "finished": time.time(),
     }
 
 
@@ -461,6 +468,8 @@ def run_job(
         seconds=round(time.perf_counter() - started, 3),
         created=now.isoformat(),
         retried_partitions=sum(1 for r in results if r["attempt"] > 0),
+        analysis_seconds=round(max(r["finished"] for r in results) - min(r["started"] for r in results), 3),
+        task_seconds=round(sum(r["finished"] - r["started"] for r in results), 3),
         newsgraph=__version__,
         settings={
             "spacy_model": settings.spacy_model,
