@@ -295,3 +295,31 @@ def test_firing_someone_on_a_day_is_no_shooting(pipeline: Pipeline) -> None:
     assert analyze(pipeline, "The Philadelphia 76ers fired coach Maurice Cheeks on Saturday.").events == []
     article = analyze(pipeline, "Israeli troops fired on Palestinian protesters in Gaza.")
     assert [e.code for e in article.events] == ["ASSAULT"]
+
+
+def test_a_bare_participle_is_passive(pipeline: Pipeline) -> None:
+    """ "When asked ..., she said": she is the one asked, not the one asking."""
+    article = analyze(pipeline, "When asked about the sanctions, Angela Merkel said Germany would wait.")
+    assert not any(e.code == "REQUEST" and e.source == "DEUGOV" for e in article.events)
+    # the finite verb keeps its active subject
+    assert ("REQUEST", "DEUGOV", "RUS") in triples(analyze(pipeline, "Angela Merkel asked Russia to withdraw."))
+
+
+def test_a_relative_clause_does_not_give_its_country_to_the_phrase(pipeline: Pipeline) -> None:
+    article = analyze(pipeline, "Tara Reid, an actress who starred in a Russian film, criticized Iran.")
+    assert all(not (e.source or "").startswith("RUS") for e in article.events)
+    # a modifier of the phrase itself still gives its country
+    assert ("ACCUSE", "RUSGOV", "IRN") in triples(analyze(pipeline, "The Russian foreign minister criticized Iran."))
+
+
+def test_a_sports_story_is_discarded_as_a_whole(pipeline: Pipeline) -> None:
+    """PETRARCH's story-level discards, for stories that keep naming a sport."""
+    text = (
+        "The heavyweight champion will defend his title in Germany in June. "
+        "He said he would meet Charr of Germany at the arena. "
+        "The NBA playoff game was moved to Sunday. "
+        "Officials said tickets would go on sale on Monday."
+    )
+    assert analyze(pipeline, text).events == []
+    news = "Russia will defend its position in talks with Germany. Officials said tickets would go on sale."
+    assert analyze(pipeline, news).events  # one sentence naming nothing of sport decides nothing

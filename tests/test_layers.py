@@ -11,7 +11,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src" / "newsgraph"
 
 # Leaf modules: shared helpers that import nothing of newsgraph except other leaves.
-LEAVES = {"errors", "textrules", "langid", "textutil", "quotemarks"}
+LEAVES = {"errors", "textrules", "langid", "textutil", "quotemarks", "datafiles"}
 # (importer prefix, forbidden prefixes)
 _ABOVE_STAGES = ("store", "query", "api", "cli", "executors", "jobs", "pipeline")
 FORBIDDEN = [

@@ -225,3 +225,12 @@ def test_indefinite_role_and_reporting_participle(pipeline: Pipeline) -> None:
     assert find(article, "she was afraid")[0] is None  # nobody named holds the role "woman"
     assert find(article, "has been patronizing") == ("Khalif", "indirect", "the campaign has been patronizing")
     assert find(article, "her comments to a radio host")[0] == "Khalif"
+
+
+def test_tex_style_quote_marks_open_and_close() -> None:
+    """``...'': the pair LDC / Penn Treebank style corpora (ECB+ among them) keep."""
+    from newsgraph.quotemarks import find_quotes
+
+    text = "Reid said, ``I have done enough of everything for a lifetime.'' The actress left."
+    (q,) = find_quotes(text)
+    assert q.closed and text[q.start : q.end] == "``I have done enough of everything for a lifetime.''"

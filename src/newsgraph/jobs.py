@@ -7,12 +7,13 @@ counting what was skipped and why. Nothing here prints; callers pass a
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import crossdoc, executors, ingest
 from .config import Settings
@@ -21,6 +22,9 @@ from .ingest.decode import warn
 from .model import Article, Skipped
 from .pipeline import Pipeline
 from .store import Store
+
+if TYPE_CHECKING:
+    from .stories.persist import StoryAssigner
 
 Progress = Callable[[Article | Skipped], None]
 T = TypeVar("T")
@@ -285,3 +289,155 @@ def _ingest(
     seconds["pipeline"] = max(seconds["pipeline"] - seconds["read"] - seconds["lookup"], 0.0)
     seconds["total"] = perf_counter() - started
     return summary
+
+
+def load_parquet(
+    folder: str | Path,
+    store: Store,
+    *,
+    progress: Progress | None = None,
+    write_every: int = 64,
+) -> Summary:
+    """Load the output of the Spark job (``newsgraph spark-ingest``) into ``store``, so that the
+    store equals one a local ``ingest`` of the same input builds: documents are written in
+    input order, ``write_every`` at a time, each batch through what ``ingest`` runs on it
+    (story assignment, which also sets the records' ``story``; the store's write; merged
+    events and entity ids). A document already stored with the same content and pipeline
+    version is left as it is (``unchanged``), so loading again adds no row; one stored with
+    other content is replaced, with the warning a local ingest gives. The job's skipped
+    documents come back in ``skipped``."""
+    import pyarrow as pa
+
+    from .executors.spark_job import SKIPPED, read_manifest
+    from .store import SCHEMA_VERSION, TABLES
+    from .stories.persist import StoryAssigner
+
+    root = Path(folder)
+    manifest = read_manifest(root)
+    if int(manifest.get("schema_version", 0)) > SCHEMA_VERSION:
+        from .errors import SchemaVersionError
+
+        raise SchemaVersionError(
+            f"written for store schema {manifest['schema_version']}, newer than this newsgraph's {SCHEMA_VERSION}",
+            origin=str(root),
+        )
+    version = str(manifest["pipeline_version"])
+    files = {t: sorted(p.as_posix() for p in (root / t).rglob("*.parquet")) for t in (*TABLES, SKIPPED)}
+    summary = Summary()
+    con = store.con
+
+    def scan(table: str) -> str:
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files[table])
+        return f"read_parquet([{listed}], hive_partitioning = false, union_by_name = true)"
+
+    if files[SKIPPED]:
+        with store._lock:
+            rows = con.execute(
+                f"SELECT origin, reason, code, stage FROM {scan(SKIPPED)} ORDER BY input_file, input_record"
+            ).fetchall()
+        summary.skipped.extend(Skipped(*row) for row in rows)
+        if progress:
+            for item in summary.skipped:
+                progress(item)
+    if not files["documents"]:
+        return summary
+    with store._lock:
+        order = con.execute(
+            f"SELECT id, content_hash FROM {scan('documents')} ORDER BY input_file, input_record"
+        ).fetchall()
+    stored = store.stored_versions(i for i, _ in order)
+    fresh: list[str] = []
+    replaced: set[str] = set()
+    seen: set[str] = set()
+    for doc_id, content_hash in order:
+        before = stored.get(doc_id)
+        if before == (content_hash, version) or doc_id in seen:
+            summary.unchanged += 1
+            continue
+        if before is not None and before[0] != content_hash:
+            replaced.add(doc_id)
+        seen.add(doc_id)
+        fresh.append(doc_id)
+    if not fresh:
+        return summary
+    batches = pa.table({"id": fresh, "batch": [i // write_every for i in range(len(fresh))]})
+    staged = [t for t in TABLES if files[t]]
+    crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
+    stories = StoryAssigner(store)
+    try:
+        with store._lock:
+            con.register("_newsgraph_load_order", batches)
+            for table in staged:
+                key = "id" if table == "documents" else "doc_id"
+                con.execute(
+                    f"""CREATE OR REPLACE TEMP TABLE _newsgraph_load_{table} AS
+                        SELECT p.*, o.batch AS _batch FROM {scan(table)} p
+                        JOIN _newsgraph_load_order o ON p.{key} = o.id ORDER BY o.batch"""
+                )
+        for k in range(int(batches["batch"][-1].as_py()) + 1):
+            _load_batch(store, k, staged, replaced, stories, summary, progress)
+    finally:
+        with store._lock:
+            for table in staged:
+                con.execute(f"DROP TABLE IF EXISTS _newsgraph_load_{table}")
+            con.unregister("_newsgraph_load_order")
+    return summary
+
+
+def _load_batch(
+    store: Store,
+    k: int,
+    staged: list[str],
+    replaced: set[str],
+    stories: StoryAssigner,
+    summary: Summary,
+    progress: Progress | None,
+) -> None:
+    """One batch of ``load_parquet``: stories, the rows (records carrying their story), crossdoc."""
+    import pyarrow as pa
+
+    con = store.con
+    with store._lock:
+        docs: Any = con.execute(
+            """SELECT * EXCLUDE (_batch, input_file, input_record) FROM _newsgraph_load_documents
+               WHERE _batch = ? ORDER BY input_file, input_record""",
+            [k],
+        ).to_arrow_table()
+        derived = {
+            t: con.execute(f"SELECT * EXCLUDE (_batch) FROM _newsgraph_load_{t} WHERE _batch = ?", [k]).to_arrow_table()
+            for t in staged
+            if t != "documents"
+        }
+    records = [json.loads(r) for r in docs["record"].to_pylist()]
+    articles = [Article.from_record(r) for r in records]
+    for article, rec in zip(articles, records, strict=True):
+        if article.id in replaced:
+            warn(
+                article,
+                DuplicateIdError(
+                    "replaces the stored document with this id (other content)", origin=article.origin or article.id
+                ),
+            )
+            rec["metadata"] = article.metadata
+        summary.count(article)
+    stories.assign(articles)  # sets Article.story, so the stored record carries it
+    for article, rec in zip(articles, records, strict=True):
+        rec["story"] = article.story
+    columns = {
+        "record": [json.dumps(r, ensure_ascii=False, default=str) for r in records],
+        "metadata": [json.dumps(a.metadata, default=str) for a in articles],
+    }
+    for name, values in columns.items():
+        docs = docs.set_column(docs.schema.get_field_index(name), name, pa.array(values, pa.string()))
+    ids = [a.id for a in articles]
+    failed: list[Skipped] = []
+    origins = {a.id: a.origin or a.id for a in articles}
+    summary.stored += store.write_tables(ids, {"documents": docs, **derived}, origins, failed=failed)
+    stories.flush()
+    crossdoc.update(store, ids)  # merged events, entity ids (issue 11)
+    summary.skipped.extend(failed)
+    if progress:
+        for article in articles:
+            progress(article)
+        for item in failed:
+            progress(item)

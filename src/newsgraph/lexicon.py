@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from .datafiles import load_data
 
 
 @dataclass(frozen=True)
@@ -26,8 +25,8 @@ class Name:
 
 
 def _data() -> dict[str, Any]:
-    with resources.files("newsgraph").joinpath("data/names.yaml").open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    data: dict[str, Any] = load_data("names.yaml")
+    return data
 
 
 @lru_cache(maxsize=1)

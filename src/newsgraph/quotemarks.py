@@ -30,7 +30,7 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str, int]]:
     """(position, 'open'|'close', length) for each double quote mark in text[start:end].
 
     Two apostrophes (``''``, as some wires write quotes) count as one straight
-    double quote; a curly mark written the wrong way round (an opening mark
+    double quote, two backticks as an opening one; a curly mark written the wrong way round (an opening mark
     glued to the word before it and followed by a space) is read by position."""
     out: list[tuple[int, str, int]] = []
     i = start
@@ -39,6 +39,10 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str, int]]:
         size = 1
         if ch == "'" and i + 1 < end and text[i + 1] == "'":
             ch, size = STRAIGHT, 2
+        elif ch == "`" and i + 1 < end and text[i + 1] == "`":
+            out.append((i, "open", 2))  # ``...'': the TeX / Penn Treebank pair that LDC-style corpora keep
+            i += 2
+            continue
         prev = text[i - 1] if i > start else " "
         after = text[i + size] if i + size < end else " "
         if ch in OPENERS:

@@ -26,13 +26,13 @@ import csv
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .. import lexicon as names_lexicon
+from ..datafiles import load_data, parse_yaml
 from ..errors import ConfigError
 from ..lexicons import petrarch
 from ..nlp import doc_text
@@ -153,8 +153,7 @@ class ActorContext:
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, Any]:
-    with resources.files("newsgraph").joinpath("data/actors.yaml").open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = load_data("actors.yaml")
     roles: dict[str, str] = {}
     for role, words in data["roles"].items():
         for w in words:
@@ -204,7 +203,7 @@ def load_extra(path: str) -> list[tuple[str, Leader]]:
     if p.suffix.lower() == ".csv":
         return _leaders_from(list(csv.DictReader(text.splitlines())), path)
     try:
-        return _leaders_from(yaml.safe_load(text) or [], path)
+        return _leaders_from(parse_yaml(text) or [], path)
     except yaml.YAMLError as exc:
         raise ConfigError(f"invalid YAML: {exc}", origin=path) from exc
 
@@ -212,8 +211,7 @@ def load_extra(path: str) -> list[tuple[str, Leader]]:
 @lru_cache(maxsize=8)
 def leader_table(extra_file: str = "") -> dict[str, list[Leader]]:
     """Surface form (lower case) -> leaders; read once per process (entities and events share it)."""
-    with resources.files("newsgraph").joinpath("data/leaders.yaml").open("r", encoding="utf-8") as fh:
-        entries = _leaders_from(yaml.safe_load(fh), "data/leaders.yaml")
+    entries = _leaders_from(load_data("leaders.yaml"), "data/leaders.yaml")
     if extra_file:
         entries = load_extra(extra_file) + entries  # the user's entries win
     table: dict[str, list[Leader]] = {}
@@ -407,6 +405,8 @@ class ActorCoder:
                         continue
                     if t.lower_.startswith(("pro-", "anti-")):
                         continue
+                    if _inside_clause(t, head):
+                        continue  # "Reid, who launched a line called Mantra": what a clause says is not the phrase's country
                     c = self._country_of(t, ctx)
                     if c and c not in found and t.i != head.i:
                         found.append(c)
@@ -519,6 +519,21 @@ class ActorCoder:
                 if code:
                     return [Actor(code, name, tok.idx, tok.idx + len(tok.text))]
         return []
+
+
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj"})
+
+
+def _inside_clause(tok: Any, head: Any) -> bool:
+    """``tok`` lies in a clause (relative, adnominal, adverbial, complement) below ``head``."""
+    cur = tok
+    for _ in range(12):
+        if cur.i == head.i or cur.head is cur:
+            return False
+        if cur.dep_ in CLAUSE_DEPS:
+            return True
+        cur = cur.head
+    return False
 
 
 def phoenix_code(name: str, year: int | None = None) -> str | None:

@@ -392,7 +392,7 @@ class Extractor:
                     if qs <= f.trigger.idx < qe and speaker:
                         f.reported_by = f.reported_by or speaker
             out.extend(_dedupe(found))
-        if out and self.options.discards and discarded(doc_text(doc), story=True):
+        if out and self.options.discards and (discarded(doc_text(doc), story=True) or _discarded_story(doc)):
             return []  # a story PETRARCH does not code at all (sports, entertainment)
         return out
 
@@ -865,6 +865,15 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
     """(source-side subject, passive subject) of a verb, climbing xcomp/conj/relcl."""
     cur = verb
     active = not any(c.dep_ == "auxpass" for c in verb.children)
+    if _bare_participle(verb):
+        # "When asked about it, she said", "the man arrested on Friday": the participle is
+        # passive; who it is said of is its patient, and its agent is named by "by" or not at all
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        pobj = next((p for p in agent.children if p.dep_ == "pobj"), None) if agent is not None else None
+        if verb.dep_ == "acl":
+            return pobj, verb.head
+        main = next((c for c in verb.head.children if c.dep_ in SUBJ), None)
+        return pobj, main
     via_conj = True
     for _ in range(6):
         subj = next((c for c in cur.children if c.dep_ in SUBJ), None)
@@ -887,6 +896,22 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
             return cur.head, None
         break
     return None, None
+
+
+PARTICIPLE_MARKS = frozenset({"when", "if", "once", "after", "before", "unless", "until", "while", "as", "though"})
+
+
+def _bare_participle(verb: Any) -> bool:
+    """A past participle heading an adverbial or adnominal clause with no subject or
+    auxiliary of its own ("When asked ...", "the man arrested ..."): passive in meaning."""
+    if verb.tag_ != "VBN" or verb.dep_ not in {"advcl", "acl"}:
+        return False
+    if any(c.dep_ in SUBJ or c.dep_ in {"nsubjpass", "aux", "auxpass", "xcomp", "ccomp"} for c in verb.children):
+        return False  # "expected to be joined": a raising verb, whose subject is decided below it
+    if verb.dep_ == "acl":
+        return True
+    opener = verb.i == verb.sent.start or verb.doc[verb.i - 1].is_punct
+    return opener or any(c.dep_ in {"mark", "advmod"} and c.lower_ in PARTICIPLE_MARKS for c in verb.children)
 
 
 def _in_description(tok: Any) -> bool:
@@ -971,6 +996,19 @@ def _stated_country(actor: Actor) -> bool:
     """The actor's code names a country, IGO or group, stated in the text (not guessed)."""
     code = actor.code or ""
     return len(code) >= 3 and code[:3] not in ROLE_CODES and not actor.inferred
+
+
+STORY_DISCARD_SHARE = 0.15  # of a story's sentences (and at least two) that name a discard phrase
+
+
+def _discarded_story(doc: Any) -> bool:
+    """A story whose sentences keep naming sports or entertainment ("heavyweight", "NBA",
+    "playoff" in one sentence of six or more): PETRARCH's story-level discards ("+World
+    Boxing Council") carried to stories that do not happen to name one, so that "will
+    defend his title against Charr of Germany" is not a diplomatic event."""
+    sents = list(doc.sents)
+    hits = sum(1 for s in sents if discarded(s.text))
+    return hits >= 2 and hits >= STORY_DISCARD_SHARE * len(sents)
 
 
 def _dedupe(found: list[Found]) -> list[Found]:

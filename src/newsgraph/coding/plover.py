@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from ..datafiles import load_data
 
 PLOVER_TYPES = (
     "AGREE",
@@ -78,8 +77,7 @@ def _trigger(value: list[Any]) -> Trigger:
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
-    with resources.files("newsgraph").joinpath("data/plover.yaml").open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = load_data("plover.yaml")
     types = {k: TypeInfo(str(v["cameo"]), float(v["goldstein"]), int(v["quad"])) for k, v in data["types"].items()}
     return Lexicon(
         types=types,

@@ -41,9 +41,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import __version__
+from ..datafiles import load_data
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +102,7 @@ def table_path() -> Path:
 
 @lru_cache(maxsize=1)
 def curated() -> dict[str, Any]:
-    with resources.files("newsgraph").joinpath("data/geo.yaml").open("r", encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
+    data: dict[str, Any] = load_data("geo.yaml")
     return data
 
 

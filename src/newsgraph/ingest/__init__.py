@@ -33,6 +33,7 @@ Reader = Callable[[Path, int], Iterator[Article | Skipped]]
 TEXT_EXT = (".txt", ".text", ".md")
 HTML_EXT = (".html", ".htm", ".xhtml", ".shtml")
 JSONL_EXT = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+CHUNK_BYTES = 1 << 20
 
 
 def _read_bytes(path: Path, cap: int) -> bytes:
@@ -89,6 +90,71 @@ def read_jsonl_file(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
             yield from jsonl.read_lines(lines, str(path), max_bytes)
         except (OSError, EOFError) as exc:
             raise UnreadableError(f"read failed part-way: {exc}", origin=str(path)) from exc
+
+
+def is_jsonl(path: Path) -> bool:
+    return reader_for(path) is read_jsonl_file
+
+
+def count_newlines(path: Path, start: int, end: int) -> int:
+    """How many newline bytes the file holds in ``[start, end)`` (to number the lines of a part)."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(start)
+            left, n = end - start, 0
+            while left > 0:
+                chunk = fh.read(min(CHUNK_BYTES, left))
+                if not chunk:
+                    break
+                n += chunk.count(b"\n")
+                left -= len(chunk)
+            return n
+    except OSError as exc:
+        raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=str(path)) from exc
+
+
+def read_jsonl_part(
+    path: Path, start: int, end: int | None, newlines_before: int, max_bytes: int
+) -> Iterator[tuple[int, Article | Skipped]]:
+    """The documents of the lines of a (plain) JSON Lines file that start in ``[start, end)``,
+    each with its line number, checked exactly as :func:`read_jsonl_file` checks them.
+    ``newlines_before``: the newlines in ``[0, start)`` (:func:`count_newlines`), so that
+    origins read ``file:line`` as when the whole file is read. Parts that tile a file
+    read each line exactly once: a line belongs to the part it starts in."""
+    origin = str(path)
+    cap = max_bytes * jsonl.LINE_FACTOR
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise UnreadableError(f"cannot read: {exc.strerror or exc}", origin=origin) from exc
+    with fh:
+        try:
+            pos, number = start, 1 + newlines_before
+            if start > 0:
+                # the line in progress at ``start`` belongs to the part before: read through it
+                fh.seek(start - 1)
+                pos = start - 1
+                while True:
+                    rest = fh.readline(CHUNK_BYTES)
+                    pos += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                if pos - 1 >= start:  # its newline lies in this part
+                    number += 1
+            for raw in jsonl.capped_lines(fh, cap, origin):
+                if end is not None and pos >= end:
+                    return
+                pos += raw if isinstance(raw, int) else len(raw)
+                for item in jsonl.read_numbered([(number, raw)], origin, max_bytes):
+                    yield number, item
+                number += 1
+        except (OSError, EOFError) as exc:
+            raise UnreadableError(f"read failed part-way: {exc}", origin=origin) from exc
+
+
+def read_path(path: Path, max_bytes: int = 5_000_000) -> Iterator[Article | Skipped]:
+    """Every document of one file (any format :func:`read` knows), unreadable ones as Skipped."""
+    yield from _read([path], max_bytes)
 
 
 READERS: dict[str, Reader] = {

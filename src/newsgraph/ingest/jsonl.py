@@ -60,7 +60,15 @@ def capped_lines(fh: IO[bytes], limit: int, origin: str) -> Iterator[bytes | int
 
 
 def read_lines(lines: Iterable[bytes | str | int], origin: str, max_bytes: int) -> Iterator[Article | Skipped]:
-    for number, raw in enumerate(lines, start=1):
+    yield from read_numbered(enumerate(lines, start=1), origin, max_bytes)
+
+
+def read_numbered(
+    lines: Iterable[tuple[int, bytes | str | int]], origin: str, max_bytes: int
+) -> Iterator[Article | Skipped]:
+    """:func:`read_lines` for lines that come with their line numbers (a part of a file,
+    as the Spark job reads it): the same checks, the same ``file:line`` origins."""
+    for number, raw in lines:
         where = f"{origin}:{number}"
         if isinstance(raw, int):
             yield Skipped(where, f"line of {raw:,} bytes, over the limit of {max_bytes * LINE_FACTOR:,}", "E104")

@@ -29,12 +29,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from .. import lexicon
+from ..datafiles import load_data
 from ..model import Article, Span
 from .base import Stage
 
@@ -51,8 +49,7 @@ PRONOUN_WINDOW = 4
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    with resources.files("newsgraph").joinpath("data/coref.yaml").open("r", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_data("coref.yaml")
 
 
 @lru_cache(maxsize=1)

@@ -174,7 +174,10 @@ class Events(Stage):
             for p in article.places:
                 if p.role == "actor":
                     continue
+                guessed = (p.feature or "").startswith("near:")  # a name the gazetteer lacks
                 for m in p.mentions:
+                    if guessed and not _locative(doc, m.start, m.end):
+                        continue  # "an attorney with Earthjustice": only "in/at X" makes X the scene
                     if s <= m.start < e and not is_actor(m.start, m.end):
                         dist = abs(m.start - f.trigger.idx)
                         if best is None or dist < best[0]:
@@ -204,3 +207,12 @@ class Events(Stage):
                         return sentence_places[i]
                     break
         return article.work.focus.place
+
+
+def _locative(doc: Any, start: int, end: int) -> bool:
+    """The mention is the object of a locative preposition ("in", "at", "near", ...)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    head = span.root.head
+    return head.dep_ == "prep" and head.lower_ in {"in", "at", "near", "outside", "inside", "into", "across"}

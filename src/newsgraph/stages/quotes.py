@@ -27,11 +27,9 @@ import bisect
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from ..datafiles import load_data
 from ..model import Article, Quote, Span
 from ..quotemarks import QuoteSpan, find_quotes
 from .base import Stage, warn
@@ -48,8 +46,7 @@ TRAIL_CHARS = 160
 
 @lru_cache(maxsize=1)
 def cues() -> dict[str, frozenset[str]]:
-    with resources.files("newsgraph").joinpath("data/quotes.yaml").open("r", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = load_data("quotes.yaml")
     return {k: frozenset(v) for k, v in data.items()}
 
 

@@ -153,19 +153,53 @@ class Store:
                 self._write([article], pipeline_version)
                 stored += 1
             except _data_errors() as exc:
-                why = f"its rows can't be stored: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
-                err = RowError(why[:500], origin=article.origin or article.id)
-                log.warning("%s", err.render())
-                bad.append(Skipped(article.origin or article.id, err.message, err.code, "store"))
+                bad.append(_refused(article.origin or article.id, exc))
+        self._report(bad, len(unique), failed)
+        return stored
+
+    def write_tables(
+        self, ids: list[str], arrow: dict[str, Any], origins: dict[str, str], *, failed: list[Skipped] | None = None
+    ) -> int:
+        """:meth:`write` for rows already built (``load-parquet``: the Spark job's files):
+        ``arrow`` maps a table to an Arrow table of the rows of the documents ``ids``. The
+        same transaction, and the same fallback one document at a time (E402 for a document
+        the store refuses; ``origins`` names it)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if not ids:
+            return 0
+        try:
+            self.replace_rows(ids, arrow)
+            return len(ids)
+        except _data_errors() as exc:
+            log.warning(
+                "writing a batch of %d documents failed (%s); writing them one at a time", len(ids), type(exc).__name__
+            )
+        stored = 0
+        bad: list[Skipped] = []
+        for doc_id in ids:
+            key = pa.scalar(doc_id, pa.string())
+            one = {
+                t: data.filter(pc.equal(data["id" if t == "documents" else "doc_id"], key)) for t, data in arrow.items()
+            }
+            try:
+                self.replace_rows([doc_id], {t: data for t, data in one.items() if data.num_rows})
+                stored += 1
+            except _data_errors() as exc:
+                bad.append(_refused(origins.get(doc_id) or doc_id, exc))
+        self._report(bad, len(ids), failed)
+        return stored
+
+    def _report(self, bad: list[Skipped], of: int, failed: list[Skipped] | None) -> None:
         if failed is not None:
             failed.extend(bad)
         elif bad:
             raise RowError(
-                f"{len(bad)} of {len(unique)} documents could not be stored: "
+                f"{len(bad)} of {of} documents could not be stored: "
                 + "; ".join(f"{s.origin}: {s.reason}" for s in bad[:5]),
                 origin=self.path,
             )
-        return stored
 
     def _write(self, unique: list[Article], pipeline_version: str) -> None:
         import pyarrow as pa
@@ -173,12 +207,16 @@ class Store:
         now = datetime.now(UTC).replace(tzinfo=None)
         tables: dict[str, list[dict[str, Any]]] = {"documents": []}
         for article in unique:
-            tables["documents"].append(document_row(article, pipeline_version, now))
-            for table, rows in rows_for(article).items():
+            for table, rows in article_rows(article, pipeline_version, now).items():
                 tables.setdefault(table, []).extend(rows)
         # built before the transaction: a value Arrow refuses fails here, with nothing deleted
         arrow = {table: pa.Table.from_pylist(rows) for table, rows in tables.items() if rows}
-        ids = [a.id for a in unique]
+        self.replace_rows([a.id for a in unique], arrow)
+
+    def replace_rows(self, ids: list[str], arrow: dict[str, Any]) -> None:
+        """In one transaction, delete every row of the documents ``ids`` (from ``documents``
+        and each derived table) and insert ``arrow`` (table name -> Arrow table of rows, as
+        :func:`article_rows` gives them). :meth:`write` and ``load-parquet`` both end here."""
         with self.transaction() as con:
             for table in (*DERIVED, "documents"):
                 key = "id" if table == "documents" else "doc_id"
@@ -238,6 +276,14 @@ def _text(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _refused(origin: str, exc: BaseException) -> Skipped:
+    """A document whose rows the store refused: E402, logged."""
+    why = f"its rows can't be stored: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    err = RowError(why[:500], origin=origin)
+    log.warning("%s", err.render())
+    return Skipped(origin, err.message, err.code, "store")
+
+
 def _data_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean "these rows hold a value the store refuses", as opposed to
     "the store can't be used" (I/O, lock, out of memory), which must stop the job."""
@@ -257,6 +303,48 @@ def _data_errors() -> tuple[type[BaseException], ...]:
         OverflowError,
         UnicodeError,
     )
+
+
+TABLES: tuple[str, ...] = ("documents", *DERIVED)
+_ARROW_TYPES = {
+    "VARCHAR": "string",
+    "JSON": "string",
+    "INTEGER": "int32",
+    "BIGINT": "int64",
+    "DOUBLE": "float64",
+    "DATE": "date32",
+    "TIMESTAMP": "timestamp[us]",
+    "BOOLEAN": "bool",
+}
+
+
+def article_rows(article: Article, pipeline_version: str, now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """Every row an analysed document gives: its ``documents`` row and its rows of each derived
+    table. The one path from an Article to rows: :meth:`Store.write` and the Spark job use it."""
+    return {"documents": [document_row(article, pipeline_version, now)], **rows_for(article)}
+
+
+def arrow_schemas() -> dict[str, Any]:
+    """The Arrow schema of each table documents feed (:data:`TABLES`), read from ``schema.sql``
+    (run in an in-memory DuckDB), so files written outside a store have the store's types."""
+    import duckdb
+    import pyarrow as pa
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(schema_sql())
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns ORDER BY ordinal_position"
+        ).fetchall()
+    finally:
+        con.close()
+    fields: dict[str, list[Any]] = {t: [] for t in TABLES}
+    for table, column, kind in rows:
+        if table in fields:
+            if kind not in _ARROW_TYPES:
+                raise StoreError(f"column {table}.{column} has type {kind}, which has no Arrow type here")
+            fields[table].append(pa.field(column, pa.type_for_alias(_ARROW_TYPES[kind])))
+    return {t: pa.schema(f) for t, f in fields.items()}
 
 
 def document_row(article: Article, pipeline_version: str, now: datetime) -> dict[str, Any]:
