@@ -27,7 +27,7 @@ main process under cProfile and prints its top functions. ``--max-seconds`` stop
 the input after that long (the report then says how far it got); ``--samples-file`` appends
 each sample as it is taken, so a run killed early still leaves its curve.
 
-One run (README, "Long streams"): ``--docs 100000 --chars 300 --workers 2 --sample-every 2000``.
+One run (README, "Long streams"): ``--docs 100000 --chars 300 --workers 2 --sample-every 2000 --write-seconds 2``.
 """
 
 from __future__ import annotations

@@ -80,3 +80,21 @@ def test_batching_settings() -> None:
         config.load(write_every=0)
     with pytest.raises(ConfigError, match="write_seconds"):
         config.load(write_seconds=-1)
+
+
+def test_resume_gives_a_story_to_documents_stored_without_one(
+    tmp_path: Path, db: str, clean_only: config.Settings
+) -> None:
+    """A run killed after a batch's write and before its stories: the next run assigns them."""
+    path = stream(tmp_path, 6)
+    members = "SELECT doc_id, story_id FROM story_members ORDER BY doc_id"
+    stamped = "SELECT id, record->>'story' FROM documents ORDER BY id"
+    with Store(db) as store:
+        jobs.ingest_paths([path], clean_only, store, write_every=3)
+        clean, records = store.con.execute(members).fetchall(), store.con.execute(stamped).fetchall()
+        store.con.execute("DELETE FROM story_members WHERE doc_id IN ('d03', 'd04', 'd05')")
+        again = jobs.ingest_paths([path], clean_only, store, write_every=3)
+        assert again.stored == 0 and again.unchanged == 6
+        assert store.con.execute(members).fetchall() == clean
+        assert store.con.execute(stamped).fetchall() == records
+        assert all(story for _, story in records)

@@ -29,7 +29,7 @@ class Settings:
     workers: int = 0
     batch_size: int = 32
     write_every: int = 256  # ingest writes a batch of this many documents ...
-    write_seconds: float = 2.0  # ... or once the oldest unwritten one has waited this long (0 = no limit)
+    write_seconds: float = 0.0  # ... or once the oldest unwritten one has waited this long (0 = no limit)
     max_text_bytes: int = 5_000_000
     languages: tuple[str, ...] = ()  # empty: every language; else others are skipped (E106)
     min_language_chars: int = 200

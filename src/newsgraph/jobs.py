@@ -121,7 +121,9 @@ def ingest_paths(
     """Read, process and store; resumable and idempotent (see :mod:`newsgraph.store`).
 
     Documents are written in batches of ``write_every`` documents or ``write_seconds``
-    seconds, whichever comes first (default: the settings of the same names)."""
+    seconds, whichever comes first (default: the settings of the same names; a time limit
+    makes the batches, and so entity ids and the stories of documents out of date order,
+    depend on timing)."""
     items = ingest.read(paths, settings.max_text_bytes)
     return ingest_articles(
         items,
@@ -268,6 +270,7 @@ def _ingest(
         results = executors.run_inline(pipeline, fresh(), settings.batch_size)
     pending: list[Article] = []
     oldest = 0.0  # when the first document of ``pending`` came back
+    stories.sync(version)  # documents a killed run stored but did not give a story
     crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
     for result in _timed(results, seconds, "pipeline"):
         if isinstance(result, Skipped):
