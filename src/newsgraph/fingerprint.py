@@ -6,7 +6,8 @@ version must change with anything that changes a record:
 
 * newsgraph's version and the stages that run, in order;
 * every setting except those that only say where or how fast to run
-  (``db``, ``db_memory_limit``, ``workers``, ``batch_size``): languages, the
+  (``db``, ``db_memory_limit``, ``workers``, ``batch_size``, ``write_every``,
+  ``write_seconds``): languages, the
   spaCy model, ``on_error``, budgets, ``actors_file``, ``extra``, and any setting
   added later;
 * the spaCy model's installed version, and the versions of the libraries whose
@@ -30,7 +31,7 @@ from . import __version__
 from .config import Settings
 
 # settings that change where or how fast the pipeline runs, never what it outputs
-RUNTIME_ONLY = frozenset({"db", "db_memory_limit", "workers", "batch_size"})
+RUNTIME_ONLY = frozenset({"db", "db_memory_limit", "workers", "batch_size", "write_every", "write_seconds"})
 # libraries whose code or data decide what the stages find
 LIBRARIES = (
     "spacy",

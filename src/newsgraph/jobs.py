@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import crossdoc, executors, ingest
 from .config import Settings
@@ -26,6 +27,20 @@ if TYPE_CHECKING:
     from .stories.persist import StoryAssigner
 
 Progress = Callable[[Article | Skipped], None]
+T = TypeVar("T")
+
+# Summary.seconds: where the main process of an ingest spends its time (always measured;
+# a perf_counter pair per document and per batch costs nothing next to the work)
+TIMINGS = (
+    "read",  # reading and decoding the input
+    "lookup",  # which documents are stored already (Store.stored_versions)
+    "pipeline",  # waiting for the executor's results (worker processes; the stages themselves inline)
+    "stories",  # story assignment (StoryAssigner.assign)
+    "write",  # Store.write: the documents and their derived rows, one transaction per batch
+    "story_write",  # the stories and memberships of the batch (StoryAssigner.flush)
+    "crossdoc",  # merged events and entity ids (crossdoc.update)
+    "total",
+)
 
 
 @dataclass
@@ -37,6 +52,8 @@ class Summary:
     # documents kept with warnings (a stage failed in part, or in whole with on_error = "degrade")
     degraded: int = 0
     warnings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (code, stage) -> count
+    writes: int = 0  # batches written (each in its own transactions)
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(TIMINGS, 0.0))  # see TIMINGS
 
     @property
     def reasons(self) -> dict[str, int]:
@@ -69,6 +86,8 @@ class Summary:
             "degraded": self.degraded,
             "warnings_by_code": dict(by_code),
             "warnings_by_stage": dict(by_stage),
+            "writes": self.writes,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "skipped_documents": [
                 {"origin": s.origin, "code": s.code, "reason": s.reason, "stage": s.stage} for s in self.skipped
             ],
@@ -96,11 +115,25 @@ def ingest_paths(
     *,
     executor: str = "local",
     progress: Progress | None = None,
-    write_every: int = 64,
+    write_every: int | None = None,
+    write_seconds: float | None = None,
 ) -> Summary:
-    """Read, process and store; resumable and idempotent (see :mod:`newsgraph.store`)."""
+    """Read, process and store; resumable and idempotent (see :mod:`newsgraph.store`).
+
+    Documents are written in batches of ``write_every`` documents or ``write_seconds``
+    seconds, whichever comes first (default: the settings of the same names; a time limit
+    makes the batches, and so entity ids and the stories of documents out of date order,
+    depend on timing)."""
     items = ingest.read(paths, settings.max_text_bytes)
-    return ingest_articles(items, settings, store, executor=executor, progress=progress, write_every=write_every)
+    return ingest_articles(
+        items,
+        settings,
+        store,
+        executor=executor,
+        progress=progress,
+        write_every=write_every,
+        write_seconds=write_seconds,
+    )
 
 
 def ingest_articles(
@@ -110,7 +143,8 @@ def ingest_articles(
     *,
     executor: str = "local",
     progress: Progress | None = None,
-    write_every: int = 64,
+    write_every: int | None = None,
+    write_seconds: float | None = None,
     pipeline: Pipeline | None = None,
 ) -> Summary:
     """Process and store documents already read (see :func:`ingest_paths`).
@@ -118,7 +152,37 @@ def ingest_articles(
     ``pipeline``: run this (already loaded) pipeline in this thread instead of the
     executor; :meth:`newsgraph.query.Graph.ingest` (the HTTP server) passes its own."""
     version = (pipeline or Pipeline(settings)).version
-    return _ingest(articles, settings, store, version, Summary(), executor, progress, write_every, pipeline)
+    batching = Batching(
+        settings.write_every if write_every is None else write_every,
+        settings.write_seconds if write_seconds is None else write_seconds,
+    )
+    return _ingest(articles, settings, store, version, Summary(), executor, progress, batching, pipeline)
+
+
+@dataclass(frozen=True)
+class Batching:
+    """When the ingest writes: ``every`` documents, or once the oldest unwritten one has
+    waited ``seconds`` (0: no time limit), whichever comes first."""
+
+    every: int
+    seconds: float
+
+    def due(self, pending: int, waited: float) -> bool:
+        return pending >= max(self.every, 1) or (self.seconds > 0 and waited >= self.seconds)
+
+
+def _timed(items: Iterable[T], seconds: dict[str, float], key: str) -> Iterator[T]:
+    """``items``, adding the time spent producing each one to ``seconds[key]``."""
+    it = iter(items)
+    while True:
+        started = perf_counter()
+        try:
+            item = next(it)
+        except StopIteration:
+            seconds[key] += perf_counter() - started
+            return
+        seconds[key] += perf_counter() - started
+        yield item
 
 
 def _ingest(
@@ -129,15 +193,20 @@ def _ingest(
     summary: Summary,
     executor: str,
     progress: Progress | None,
-    write_every: int,
+    batching: Batching,
     pipeline: Pipeline | None = None,
 ) -> Summary:
+    started = perf_counter()
+    seconds = summary.seconds
+
     def fresh() -> Iterator[Article | Skipped]:
         # look up stored versions a chunk at a time, so memory stays flat
         chunk: list[Article | Skipped] = []
 
         def flush() -> Iterator[Article | Skipped]:
+            looked = perf_counter()
             stored = store.stored_versions(a.id for a in chunk if isinstance(a, Article))
+            seconds["lookup"] += perf_counter() - looked
             seen: set[str] = set()
             for item in chunk:
                 if isinstance(item, Article):
@@ -160,7 +229,7 @@ def _ingest(
                     seen.add(item.id)
                 yield item
 
-        for item in items:
+        for item in _timed(items, seconds, "read"):
             chunk.append(item)
             if len(chunk) >= 256:
                 yield from flush()
@@ -173,13 +242,23 @@ def _ingest(
     stories = StoryAssigner(store)
 
     def write(batch: list[Article]) -> None:
+        t0 = perf_counter()
         stories.assign(batch)  # sets Article.story, so the stored record carries it
+        t1 = perf_counter()
         # one bad document never loses the batch: the store writes the others and
         # reports that one (E402), which counts as skipped
         failed: list[Skipped] = []
         summary.stored += store.write(batch, version, failed=failed)
+        t2 = perf_counter()
         stories.flush()
+        t3 = perf_counter()
         crossdoc.update(store, [a.id for a in batch])  # merged events, entity ids (issue 11)
+        t4 = perf_counter()
+        seconds["stories"] += t1 - t0
+        seconds["write"] += t2 - t1
+        seconds["story_write"] += t3 - t2
+        seconds["crossdoc"] += t4 - t3
+        summary.writes += 1
         summary.skipped.extend(failed)
         if failed and progress:
             for item in failed:
@@ -190,20 +269,28 @@ def _ingest(
     else:
         results = executors.run_inline(pipeline, fresh(), settings.batch_size)
     pending: list[Article] = []
+    oldest = 0.0  # when the first document of ``pending`` came back
+    stories.sync(version)  # documents a killed run stored but did not give a story
     crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
-    for result in results:
+    for result in _timed(results, seconds, "pipeline"):
         if isinstance(result, Skipped):
             summary.skipped.append(result)
         else:
             summary.count(result)
             pending.append(result)
-            if len(pending) >= write_every:
+            now = perf_counter()
+            if len(pending) == 1:
+                oldest = now
+            if batching.due(len(pending), now - oldest):
                 write(pending)
                 pending = []
         if progress:
             progress(result)
     if pending:
         write(pending)
+    # the executor pulls the input through fresh(): its time is the read's and the lookup's
+    seconds["pipeline"] = max(seconds["pipeline"] - seconds["read"] - seconds["lookup"], 0.0)
+    seconds["total"] = perf_counter() - started
     return summary
 
 

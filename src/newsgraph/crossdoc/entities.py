@@ -132,7 +132,7 @@ class Known:
     key: str
 
 
-def _context_match(key: str, type: str, context: list[Known]) -> str | None:
+def _context_match(key: str, type: str, context: Iterable[Known]) -> str | None:
     """The one entity of the story this name is a variant of, or None (none, or several)."""
     words = key.split()
     found: set[str] = set()
@@ -171,7 +171,9 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
             [ids, ids, ids],
         ).fetchall()
         stories = sorted({r[5] for r in rows if not r[5].startswith("doc:")})
-        context: dict[str, list[Known]] = {}
+        # per story, each distinct (entity id, type, key) once: a name repeated in every article
+        # of a big story is compared once, not once per article (the match is the same)
+        context: dict[str, dict[tuple[str, str, str], Known]] = {}
         # the stories' other documents first, then their entities: both lookups stay small
         story_docs = dict(
             con.execute(
@@ -185,7 +187,8 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
                AND entity_id IS NOT NULL AND type IN ('PERSON', 'ORG')""",
             [sorted(story_docs)],
         ).fetchall():
-            context.setdefault(story_docs[doc_id], []).append(Known(eid, type, name_key(name, type)))
+            key = name_key(name, type)
+            context.setdefault(story_docs[doc_id], {}).setdefault((eid, type, key), Known(eid, type, key))
         assigned: list[dict[str, Any]] = []
         by_doc: dict[str, list[tuple[int, str, str, str]]] = {}
         story_of: dict[str, str] = {}
@@ -194,7 +197,7 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
             story_of[doc_id] = story
         for doc_id, ents in by_doc.items():
             story = story_of[doc_id]
-            known = context.setdefault(story, [])
+            known = context.setdefault(story, {})
             # full names first, so that a surname in the same document finds its person
             local: list[Known] = []
             pending: list[tuple[int, str, str]] = []
@@ -208,19 +211,21 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
                     pending.append((index, name, type))
                     continue
                 else:
-                    eid = _context_match(key, type, known) if type in LINKED_TYPES else None
+                    eid = _context_match(key, type, known.values()) if type in LINKED_TYPES else None
                     eid = eid or entity_id(type, key)
                 local.append(Known(eid, type, key))
                 assigned.append({"doc_id": doc_id, "entity": index, "entity_id": eid})
             for index, name, type in pending:
                 key = name_key(name, type)
-                eid = _context_match(key, type, local) or _context_match(key, type, known)
+                eid = _context_match(key, type, local) or _context_match(key, type, known.values())
                 if eid is None and type == "PERSON":
                     eid = _by_cooccurrence(con, key, [k.entity_id for k in local])
                 eid = eid or entity_id(type, f"{key}\x1f{story}")
                 local.append(Known(eid, type, key))
                 assigned.append({"doc_id": doc_id, "entity": index, "entity_id": eid})
-            known.extend(k for k in local if k.type in LINKED_TYPES)
+            for k in local:
+                if k.type in LINKED_TYPES:
+                    known.setdefault((k.entity_id, k.type, k.key), k)
         _write(con, assigned)
     return {"entities": len(assigned), "entity_ids": len({a["entity_id"] for a in assigned})}
 

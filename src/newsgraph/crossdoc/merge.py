@@ -216,13 +216,24 @@ def _insert(con: Any, table: str, rows: list[dict[str, Any]]) -> None:
 
 def _stamp_records(con: Any, ids: list[str], event_ids: dict[tuple[str, int], str]) -> None:
     """Each stored record's events carry their ``event_id`` (RECORD.md)."""
-    updates = []
+    updates: dict[str, list[str]] = {"id": [], "record": []}
     for doc_id, text in con.execute(
         "SELECT id, record FROM documents WHERE id IN (SELECT unnest(?)) AND record IS NOT NULL", [ids]
     ).fetchall():
         record = json.loads(text)
-        for i, event in enumerate(record.get("events") or []):
+        events = record.get("events") or []
+        if not events:  # nothing to stamp: the record stays as it is
+            continue
+        for i, event in enumerate(events):
             event["event_id"] = event_ids.get((doc_id, i))
-        updates.append([json.dumps(record, ensure_ascii=False, default=str), doc_id])
-    if updates:
-        con.executemany("UPDATE documents SET record = ? WHERE id = ?", updates)
+        updates["id"].append(doc_id)
+        updates["record"].append(json.dumps(record, ensure_ascii=False, default=str))
+    if updates["id"]:
+        # one UPDATE joined with the batch's records, not one UPDATE (and one scan) per document
+        import pyarrow as pa
+
+        con.register("_stamped_records", pa.table(updates))
+        try:
+            con.execute("UPDATE documents SET record = s.record FROM _stamped_records s WHERE documents.id = s.id")
+        finally:
+            con.unregister("_stamped_records")

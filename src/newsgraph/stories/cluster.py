@@ -246,7 +246,8 @@ def _date_signals(doc: StoryDoc, story: Story) -> list[float]:
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(k, 0.0) for k, v in a.items())
+    get = b.get
+    return sum([v * get(k, 0.0) for k, v in a.items()])  # a list, not a generator: the same sum, faster
 
 
 def _member_links(doc: StoryDoc, story: Story, prep: Prepared) -> list[float]:

@@ -95,6 +95,29 @@ class StoryAssigner:
         self._pending = out
         return out
 
+    def sync(self, version: str, every: int = 256) -> int:
+        """Documents stored by this pipeline ``version`` but in no story: a run killed after a
+        batch's write and before its stories. Assigned now, in the order they were stored,
+        before any new document, and their records get the story; returns how many."""
+        with self.store._lock:
+            rows = self.store.con.execute(
+                """SELECT d.record FROM documents d ANTI JOIN story_members m ON m.doc_id = d.id
+                   WHERE d.pipeline_version = ? AND d.record IS NOT NULL ORDER BY d.rowid""",
+                [version],
+            ).fetchall()
+        articles = [Article.from_record(json.loads(r[0])) for r in rows]
+        for i in range(0, len(articles), every):
+            chunk = articles[i : i + every]
+            self.assign(chunk)
+            self.flush()
+            with self.store.transaction() as con:
+                con.execute(
+                    """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
+                       FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
+                    [[a.id for a in chunk]],
+                )
+        return len(articles)
+
     def flush(self) -> int:
         """Write the memberships of the last batch and the stories it touched."""
         pending = getattr(self, "_pending", [])
