@@ -28,7 +28,9 @@ _PIPELINES: dict[str, Any] = {}
 WINDOW = 64  # batches per Spark job
 
 
-def _pipeline(settings: Settings) -> Any:
+def pipeline_for(settings: Settings) -> Any:
+    """This worker's pipeline for ``settings``: built and set up on first use, then kept
+    (Spark reuses its Python workers, so models and tables load once per worker)."""
     key = repr(settings)
     if key not in _PIPELINES:
         from ..pipeline import Pipeline
@@ -42,7 +44,7 @@ def _pipeline(settings: Settings) -> Any:
 def _run_partition(
     settings: Settings, batches: Iterable[tuple[int, list[Article]]]
 ) -> Iterator[tuple[int, list[Article | Skipped]]]:
-    pipeline = _pipeline(settings)
+    pipeline = pipeline_for(settings)
     for index, batch in batches:
         yield index, pipeline.run(batch)
 

@@ -55,6 +55,7 @@ from typing import Any
 from ..config import Settings
 from ..errors import ConfigError, DuplicateIdError, InputError, StageError
 from ..model import Article, Skipped
+from .spark import pipeline_for
 
 log = logging.getLogger(__name__)
 
@@ -229,21 +230,7 @@ def first_of_each_id(
             duplicates["duplicates"] += 1
 
 
-# -- executors: the pipeline, once per Python worker -------------------------------------
-_PIPELINES: dict[str, Any] = {}
-
-
-def pipeline_for(settings: Settings) -> Any:
-    """This worker's pipeline for ``settings``: built and set up on first use, then kept
-    (Spark reuses its Python workers, so models and tables load once per worker)."""
-    key = repr(settings)
-    if key not in _PIPELINES:
-        from ..pipeline import Pipeline
-
-        pipeline = Pipeline(settings)
-        pipeline.setup()
-        _PIPELINES[key] = pipeline
-    return _PIPELINES[key]
+# -- executors: the pipeline, once per Python worker (executors.spark.pipeline_for) --------
 
 
 _SCHEMAS: dict[str, Any] = {}
