@@ -365,8 +365,9 @@ def load_parquet(
         return summary
     batches = pa.table({"id": fresh, "batch": [i // write_every for i in range(len(fresh))]})
     staged = [t for t in TABLES if files[t]]
-    crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
     stories = StoryAssigner(store)
+    stories.sync(version)  # as ingest: documents a killed load stored but did not give a story
+    crossdoc.sync(store)  # documents a killed run stored but did not merge (issue 11)
     try:
         with store._lock:
             con.register("_newsgraph_load_order", batches)

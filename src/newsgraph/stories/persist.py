@@ -111,11 +111,7 @@ class StoryAssigner:
             self.assign(chunk)
             self.flush()
             with self.store.transaction() as con:
-                con.execute(
-                    """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
-                       FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
-                    [[a.id for a in chunk]],
-                )
+                stamp_stories(con, [a.id for a in chunk])
         return len(articles)
 
     def flush(self) -> int:
@@ -162,6 +158,15 @@ def write(store: Store, stories: Iterable[Story], assignments: Iterable[Assignme
             )
 
 
+def stamp_stories(con: Any, doc_ids: list[str]) -> None:
+    """The stored records of ``doc_ids`` carry the story their membership row names."""
+    con.execute(
+        """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
+           FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
+        [doc_ids],
+    )
+
+
 def recluster(store: Store, since: str | None = None, until: str | None = None) -> dict[str, int]:
     """Cluster the documents published in [since, until] again (batch mode: splits and merges)
     and replace their stories. Returns counts before and after."""
@@ -190,11 +195,7 @@ def recluster(store: Store, since: str | None = None, until: str | None = None) 
     # documents of the old stories outside the window keep their story: recount it;
     # the records of the window's documents carry their new story
     with store.transaction() as con:
-        con.execute(
-            """UPDATE documents SET record = json_merge_patch(documents.record, json_object('story', m.story_id))
-               FROM story_members m WHERE m.doc_id = documents.id AND documents.id IN (SELECT unnest(?))""",
-            [[d.id for d in docs]],
-        )
+        stamp_stories(con, [d.id for d in docs])
         con.execute(
             """INSERT INTO stories SELECT m.story_id, NULL, NULL, NULL, count(*), 0, NULL FROM story_members m
                WHERE m.story_id NOT IN (SELECT story_id FROM stories) GROUP BY m.story_id"""
