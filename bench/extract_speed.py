@@ -1,0 +1,171 @@
+"""Extraction speed: newsgraph's HTML reader against trafilatura alone, in one process.
+
+    PYTHONPATH=src python bench/extract_speed.py ../shared/eval/extract/dev.jsonl [--repeat 3] [--json]
+
+Over the pages of an ``extract`` eval file (after one warm-up pass of each), prints
+pages per second of
+
+  (a) ``trafilatura.bare_extraction(html, url=url)`` with its default settings;
+  (b) :func:`newsgraph.ingest.html.from_html`, what ``newsgraph ingest`` runs per page
+      (body selection, line filters, captions, bylines, metadata);
+  (c) (b) followed by :func:`newsgraph.langid.language_of` on the article text, the
+      pipeline's language stage (``from_html`` itself does not identify the language);
+
+and the ratio (b)/(a). The two are timed in alternation, ``--repeat`` rounds of the
+whole set each, so that a machine shared with other work slows both alike; the
+figure for each is its median round. Then one cProfile pass of (c) says where
+newsgraph's time goes: the cumulative time of each step of ``extract`` and the own
+time of each library.
+
+Only ratios within one run mean something: absolute figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import statistics
+import sys
+import time
+from typing import Any
+
+from newsgraph.ingest import html as H
+from newsgraph.langid import language_of
+
+# steps of newsgraph's reader: (group, module path suffix, function name); cumulative time
+STEPS: tuple[tuple[str, str, str], ...] = (
+    ("from_html (all)", "newsgraph/ingest/html.py", "from_html"),
+    ("lxml parse of the page", "newsgraph/ingest/html.py", "_parse"),
+    ("anchors", "newsgraph/ingest/html.py", "_anchor_texts"),
+    ("captions", "newsgraph/ingest/html.py", "_caption_texts"),
+    ("trafilatura body passes", "newsgraph/ingest/html.py", "_trafilatura"),
+    ("paragraph words (needs_readability)", "newsgraph/ingest/html.py", "_paragraph_words"),
+    ("readability", "newsgraph/ingest/html.py", "_readability"),
+    ("choose_body (votes, merge)", "newsgraph/ingest/html.py", "choose_body"),
+    ("metadata: htmlmeta.read_meta", "newsgraph/ingest/htmlmeta.py", "read_meta"),
+    ("metadata: trafilatura/htmldate", "newsgraph/ingest/html.py", "_trafilatura_meta"),
+    ("  of which htmldate find_date", "htmldate/core.py", "find_date"),
+    ("line filters (links, promo, bylines)", "newsgraph/ingest/html.py", "_filter_lines"),
+    ("language id (language stage)", "newsgraph/langid.py", "language_of"),
+)
+# libraries, by the path of the function's file; own (not cumulative) time
+LIBRARIES: tuple[tuple[str, str], ...] = (
+    ("trafilatura", "/trafilatura/"),
+    ("htmldate", "/htmldate/"),
+    ("readability", "/readability/"),
+    ("lxml", "/lxml/"),
+    ("lingua", "/lingua/"),
+    ("dateutil", "/dateutil/"),
+    ("courlan", "/courlan/"),
+    ("justext", "/justext/"),
+    ("newsgraph", "/newsgraph/"),
+)
+
+
+def _trafilatura_alone(rows: list[dict[str, Any]]) -> None:
+    import trafilatura
+
+    for r in rows:
+        trafilatura.bare_extraction(r["html"], url=r.get("url"))
+
+
+def _newsgraph(rows: list[dict[str, Any]], language: bool = False) -> None:
+    for r in rows:
+        try:
+            article = H.from_html(r["html"], str(r.get("id")), url=r.get("url"))
+        except ValueError:  # EmptyInputError: a page with no text is still read
+            continue
+        if language:
+            language_of(article.text)
+
+
+def _timed(fn: Any, rows: list[dict[str, Any]]) -> float:
+    started = time.perf_counter()
+    fn(rows)
+    return len(rows) / (time.perf_counter() - started)
+
+
+def _library(path: str) -> str:
+    for name, part in LIBRARIES:
+        if part in path:
+            return name
+    if path.startswith("~") or path.startswith("<"):
+        return "builtins (re, C calls)"
+    return "other Python (stdlib ...)"
+
+
+def profile(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    prof = cProfile.Profile()
+    started = time.perf_counter()
+    prof.enable()
+    _newsgraph(rows, language=True)
+    prof.disable()
+    wall = time.perf_counter() - started
+    raw: dict[Any, Any] = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    steps: dict[str, float] = {}
+    for group, suffix, func in STEPS:
+        steps[group] = sum(v[3] for (path, _, name), v in raw.items() if name == func and path.endswith(suffix))
+    libraries: dict[str, float] = {}
+    for (path, _, _), v in raw.items():
+        lib = _library(path)
+        libraries[lib] = libraries.get(lib, 0.0) + v[2]
+    total = sum(v[2] for v in raw.values())
+    return {"profiled_seconds": total, "wall_seconds": wall, "steps": steps, "libraries": libraries}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file")
+    ap.add_argument("--repeat", type=int, default=3, help="rounds of the whole set for each (default 3)")
+    ap.add_argument("--pages", type=int, default=0, help="only the first N pages")
+    ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    args = ap.parse_args()
+    with open(args.file, encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    if args.pages:
+        rows = rows[: args.pages]
+
+    _trafilatura_alone(rows)  # warm-up: imports, lingua's models, lxml/regex caches
+    _newsgraph(rows, language=True)
+    rounds: dict[str, list[float]] = {"trafilatura": [], "newsgraph": [], "newsgraph+language": []}
+    for _ in range(args.repeat):
+        rounds["trafilatura"].append(_timed(_trafilatura_alone, rows))
+        rounds["newsgraph"].append(_timed(_newsgraph, rows))
+        rounds["newsgraph+language"].append(_timed(lambda rs: _newsgraph(rs, language=True), rows))
+    speed = {k: statistics.median(v) for k, v in rounds.items()}
+    result: dict[str, Any] = {
+        "file": args.file,
+        "pages": len(rows),
+        "repeat": args.repeat,
+        "pages_per_second": speed,
+        "rounds": rounds,
+        "ratio_newsgraph_to_trafilatura": speed["newsgraph"] / speed["trafilatura"],
+        "ratio_with_language_to_trafilatura": speed["newsgraph+language"] / speed["trafilatura"],
+    }
+    print(f"{len(rows)} pages of {args.file}, {args.repeat} rounds each (median round)")
+    print(f"  (a) trafilatura.bare_extraction alone   {speed['trafilatura']:7.1f} pages/s")
+    print(f"  (b) newsgraph from_html                 {speed['newsgraph']:7.1f} pages/s")
+    print(f"  (c) from_html + language id             {speed['newsgraph+language']:7.1f} pages/s")
+    print(f"  ratio (b)/(a) {result['ratio_newsgraph_to_trafilatura']:.2f}")
+    print(f"  ratio (c)/(a) {result['ratio_with_language_to_trafilatura']:.2f}")
+    if not args.no_profile:
+        prof = profile(rows)
+        result["profile"] = prof
+        n, total = len(rows), prof["profiled_seconds"]
+        print(f"cProfile of (c), one round ({total / n * 1000:.1f} ms/page under the profiler)")
+        print("  step (cumulative)                         ms/page  share")
+        for name, secs in prof["steps"].items():
+            print(f"  {name:<40} {secs / n * 1000:8.2f}  {secs / total:5.1%}")
+        print("  library (own time)                        ms/page  share")
+        for name, secs in sorted(prof["libraries"].items(), key=lambda kv: -kv[1]):
+            print(f"  {name:<40} {secs / n * 1000:8.2f}  {secs / total:5.1%}")
+    if args.json:
+        print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
