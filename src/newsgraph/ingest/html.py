@@ -54,7 +54,7 @@ from ..errors import EmptyInputError
 from ..langid import language_of
 from ..model import Article, Caption, content_id
 from ..textrules import BYLINE, is_caption, is_promo
-from .htmlmeta import read_meta
+from .htmlmeta import PageMeta, read_meta
 
 _TOKEN = re.compile(r"\w+")
 
@@ -254,16 +254,68 @@ def _trafilatura(
 _META_KEYS = ("title", "author", "date", "sitename", "hostname", "url", "description", "tags", "categories")
 
 
-def _trafilatura_meta(root: Any, url: str | None) -> dict[str, Any]:
+def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) -> dict[str, Any]:
     """trafilatura's metadata (its title cleaning, htmldate's date, author and site heuristics),
-    read once from the page already parsed, not again in every extraction pass. Reads (and
-    may change) ``root``: call it last."""
-    from trafilatura.metadata import extract_metadata
+    read once from the page already parsed, not again in every extraction pass.
+
+    The steps are those of ``trafilatura.metadata.extract_metadata``, in its order, but a
+    field the page's own metadata (``have``, from :func:`read_meta`) already gives is not
+    looked for: :func:`extract` would not use it. That skips htmldate's search where the page
+    dates itself, the author search (a copy and prune of the whole tree) where it names its
+    authors, the category and tag scans where it lists keywords, and the licence (never used).
+    Reads ``root`` (trafilatura's steps copy before they prune): call it last all the same."""
+    from courlan import extract_domain
+    from trafilatura.metadata import (
+        META_URL,
+        examine_meta,
+        extract_author,
+        extract_catstags,
+        extract_meta_json,
+        extract_sitename,
+        extract_title,
+        extract_url,
+        find_date,
+    )
+    from trafilatura.settings import set_date_params
 
     if root is None:
         return {}
-    doc: Any = extract_metadata(root, url)
-    found = doc.as_dict() if hasattr(doc, "as_dict") else dict(vars(doc))
+    have = have or PageMeta()
+    doc: Any = examine_meta(root)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = extract_meta_json(root, doc)
+    except Exception:  # trafilatura guards this call the same way (bugs in its JSON-LD reader)
+        pass
+    if not doc.title:
+        doc.title = extract_title(root)
+    if not doc.author and not have.authors:
+        doc.author = extract_author(root)
+    if not doc.url:
+        doc.url = extract_url(root, url)
+    if doc.url:
+        doc.hostname = extract_domain(doc.url, fast=True)
+    if not have.published:
+        doc.date = find_date(root, **{**set_date_params(True), "url": doc.url})
+    if not have.site_name:
+        if not doc.sitename:
+            doc.sitename = extract_sitename(root)
+        if doc.sitename:
+            doc.sitename = doc.sitename.lstrip("@")
+            if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+                doc.sitename = doc.sitename.title()
+        elif doc.url:
+            found_url = META_URL.match(doc.url)
+            if found_url:
+                doc.sitename = found_url[1]
+    if not have.tags:
+        if not doc.categories:
+            doc.categories = extract_catstags("category", root)
+        if not doc.tags:
+            doc.tags = extract_catstags("tag", root)
+    doc.clean_and_trim()
+    found = doc.as_dict()
     return {k: found.get(k) for k in _META_KEYS if found.get(k)}
 
 
@@ -360,7 +412,7 @@ def extract(html: str, url: str | None = None, *, detect_language: bool = True) 
     captions = _caption_texts(root)
     data, body, method = choose_body(candidates(html, url, root), anchors)
     meta = read_meta(root)
-    data = {**data, **_trafilatura_meta(root, url)}
+    data = {**data, **_trafilatura_meta(root, url, meta)}
     author = data.get("author") or ""
     authors = meta.authors or [
         a.strip() for a in (author.split(";") if isinstance(author, str) else author) if a.strip()
