@@ -100,7 +100,27 @@ def _norm(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
+def _load(html: str) -> tuple[Any, Any]:
+    """(the page's lxml tree, what the trafilatura passes are given): the page is parsed once.
+
+    The tree is trafilatura's own (``load_html``: its parser settings and repairs), so that
+    each pass can be handed it instead of parsing the string again (``bare_extraction``
+    copies a tree it is given before pruning it); the readers here only read it. Where
+    trafilatura rejects the page, the tree is lxml's and the passes get the string, as
+    they always did (and return nothing)."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is not None:
+        return tree, tree
+    return _parse_lxml(html), html
+
+
 def _parse(html: str) -> Any:
+    return _load(html)[0]
+
+
+def _parse_lxml(html: str) -> Any:
     import lxml.html
 
     try:
@@ -230,7 +250,7 @@ def _merge_readability(
 
 
 def _trafilatura(
-    html: str, url: str | None, *, precision: bool, balanced: bool = False, fast: bool = False
+    html: Any, url: str | None, *, precision: bool, balanced: bool = False, fast: bool = False
 ) -> dict[str, Any]:
     """One trafilatura pass for the body only (its metadata is read once, by :func:`_trafilatura_meta`)."""
     import trafilatura
@@ -355,20 +375,23 @@ def needs_readability(body_words: int, paragraph_words: int) -> bool:
     )
 
 
-def candidates(html: str, url: str | None, root: Any = None) -> Candidates:
+def candidates(html: str, url: str | None, root: Any = None, source: Any = None) -> Candidates:
+    """The passes over one page; ``source`` is what the trafilatura passes read (the page's
+    tree from :func:`_load`, or the string ``html``), readability always reads ``html``."""
+    page = html if source is None else source
     # trafilatura's fast mode skips its own comparison with other extractors; where the page
     # leaves the result in doubt (needs_readability), the full pass runs as before
-    precision = _trafilatura(html, url, precision=True, fast=True)
+    precision = _trafilatura(page, url, precision=True, fast=True)
     body_words = _ntok(precision.get("text") or "")
     paragraph_words = _paragraph_words(root)
     check = root is None or needs_readability(body_words, paragraph_words)
     if check:  # unsure: the full precision pass, and readability, as for every page before
-        precision = _trafilatura(html, url, precision=True)
+        precision = _trafilatura(page, url, precision=True)
     return Candidates(
         precision=precision,
         readability=_readability(html) if check else "",
-        recall=lambda: _trafilatura(html, url, precision=False),
-        balanced=lambda: _trafilatura(html, url, precision=False, balanced=True),
+        recall=lambda: _trafilatura(page, url, precision=False),
+        balanced=lambda: _trafilatura(page, url, precision=False, balanced=True),
     )
 
 
@@ -407,10 +430,10 @@ def choose_body(
 
 def extract(html: str, url: str | None = None, *, detect_language: bool = True) -> Extracted:
     """The article body, captions and metadata of one HTML page."""
-    root = _parse(html)
+    root, source = _load(html)
     anchors = _anchor_texts(root)
     captions = _caption_texts(root)
-    data, body, method = choose_body(candidates(html, url, root), anchors)
+    data, body, method = choose_body(candidates(html, url, root, source), anchors)
     meta = read_meta(root)
     data = {**data, **_trafilatura_meta(root, url, meta)}
     author = data.get("author") or ""
