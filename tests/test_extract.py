@@ -190,3 +190,27 @@ def test_trafilatura_metadata_steps_are_extract_metadata_less_what_the_page_give
         for key in H._META_KEYS:
             if not skipped.get(key):
                 assert ours.get(key) == full.get(key), key
+
+
+def test_precision_passes_are_trafilaturas_fast_and_full_passes() -> None:
+    """_precision_passes runs trafilatura's steps itself so that the full pass reuses the fast
+    one's work: both must be what bare_extraction gives (one fixture page is one where the full
+    pass's comparison changes the body)."""
+    import json as _json
+
+    from newsgraph.ingest import html as H
+
+    pages_file = Path(__file__).parent / "fixtures" / "real_pages" / "pages.jsonl"
+    pages = [_json.loads(line) for line in pages_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    odd = ["", "<p>x</p>", "<html><body></body></html>", "not html at all", "<html><body><p>Short.</p></body></html>"]
+    pages += [{"html": FIXTURE.read_text(encoding="utf-8"), "url": None}] + [{"html": h, "url": None} for h in odd]
+    differ = 0
+    for page in pages:
+        html, url = page["html"], page.get("url")
+        fast, full = H._precision_passes(H._load(html)[1], url)
+        fast_ref = H._trafilatura(html, url, precision=True, fast=True)
+        full_ref = H._trafilatura(html, url, precision=True)
+        assert fast.get("text") == fast_ref.get("text")
+        assert full().get("text") == full_ref.get("text")
+        differ += fast_ref.get("text") != full_ref.get("text")
+    assert differ >= 1

@@ -45,6 +45,7 @@ keep their evidence and nothing in the body moves.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -271,6 +272,77 @@ def _trafilatura(
     return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
 
 
+def _precision_passes(page: Any, url: str | None) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+    """trafilatura's precision pass in fast mode, and a function giving the full pass.
+
+    The two are ``bare_extraction(page, favor_precision=True, fast=...)`` with the
+    options of :func:`_trafilatura`; they differ only in the last step, where the full
+    pass compares its result with readability's and jusText's (``compare_extraction``).
+    Here the steps before it (parse, prunes, cleaning, tag conversion, main extractor)
+    run once, and the full pass, asked for only where the fast one leaves the body in
+    doubt, adds the comparison to them instead of doing them all again. The steps are
+    trafilatura 2.3.1's own (``bare_extraction`` and ``trafilatura_sequence`` with
+    comments off and precision on), called in their order; a test checks both results
+    against ``bare_extraction`` itself."""
+    from copy import copy
+
+    from lxml.etree import strip_tags
+    from trafilatura.core import _forum_thread_page, _prepare_tree
+    from trafilatura.external import compare_extraction
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.settings import Document, Extractor
+    from trafilatura.utils import load_html
+    from trafilatura.xml import xmltotxt
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_XPATH
+
+    def settings(fast: bool) -> Any:
+        return Extractor(
+            output_format="python", fast=fast, precision=True, comments=False, tables=True, links=False, url=url
+        )
+
+    options = settings(fast=True)
+
+    def record(body: Any, text: str) -> dict[str, Any]:
+        """bare_extraction's checks and output after trafilatura_sequence."""
+        if options.max_tree_size and len(body) > options.max_tree_size:
+            strip_tags(body, "hi")
+            if len(body) > options.max_tree_size:
+                return {}
+        if len(text) < options.min_output_size and options.min_output_comm_size > 0:  # comments: none
+            return {}
+        doc = Document()
+        doc.text = xmltotxt(body, options.formatting)
+        doc.raw_text = doc.text
+        doc.body = body
+        return dict(doc.as_dict())
+
+    try:
+        tree = load_html(page, options.max_file_size)
+        if tree is None:
+            return {}, dict
+        if tree is page:
+            tree = copy(tree)
+        is_forum = _forum_thread_page(tree)
+        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        cleaned, backup = _prepare_tree(tree, options, url)
+        if not is_forum:
+            cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+        body, text = extract_content(cleaned, options)
+        fast = record(body, text)
+    except (TypeError, ValueError):  # bare_extraction returns None on these
+        return {}, dict
+
+    def full() -> dict[str, Any]:
+        try:
+            return record(*compare_extraction(backup, copy(tree), body, text, settings(fast=False)))
+        except (TypeError, ValueError):
+            return {}
+
+    return fast, full
+
+
 _META_KEYS = ("title", "author", "date", "sitename", "hostname", "url", "description", "tags", "categories")
 
 
@@ -304,10 +376,8 @@ def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) 
     doc: Any = examine_meta(root)
     if doc.author and " " not in doc.author:
         doc.author = None
-    try:
+    with contextlib.suppress(Exception):  # trafilatura guards this call the same way (bugs in its JSON-LD reader)
         doc = extract_meta_json(root, doc)
-    except Exception:  # trafilatura guards this call the same way (bugs in its JSON-LD reader)
-        pass
     if not doc.title:
         doc.title = extract_title(root)
     if not doc.author and not have.authors:
@@ -380,13 +450,13 @@ def candidates(html: str, url: str | None, root: Any = None, source: Any = None)
     tree from :func:`_load`, or the string ``html``), readability always reads ``html``."""
     page = html if source is None else source
     # trafilatura's fast mode skips its own comparison with other extractors; where the page
-    # leaves the result in doubt (needs_readability), the full pass runs as before
-    precision = _trafilatura(page, url, precision=True, fast=True)
+    # leaves the result in doubt (needs_readability), the full pass adds it
+    precision, full_precision = _precision_passes(page, url)
     body_words = _ntok(precision.get("text") or "")
     paragraph_words = _paragraph_words(root)
     check = root is None or needs_readability(body_words, paragraph_words)
     if check:  # unsure: the full precision pass, and readability, as for every page before
-        precision = _trafilatura(page, url, precision=True)
+        precision = full_precision()
     return Candidates(
         precision=precision,
         readability=_readability(html) if check else "",
