@@ -185,7 +185,7 @@ def test_trafilatura_metadata_steps_are_extract_metadata_less_what_the_page_give
             "date": bool(have.published),
             "sitename": bool(have.site_name),
             "tags": bool(have.tags),
-            "categories": bool(have.tags),
+            "categories": bool(have.tags or H._split_list(full.get("tags"))),
         }
         for key in H._META_KEYS:
             if not skipped.get(key):

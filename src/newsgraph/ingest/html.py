@@ -354,7 +354,8 @@ def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) 
     field the page's own metadata (``have``, from :func:`read_meta`) already gives is not
     looked for: :func:`extract` would not use it. That skips htmldate's search where the page
     dates itself, the author search (a copy and prune of the whole tree) where it names its
-    authors, the category and tag scans where it lists keywords, and the licence (never used).
+    authors, the tag scan where it lists keywords (and the category scan where there are tags),
+    and the licence (never used).
     Reads ``root`` (trafilatura's steps copy before they prune): call it last all the same."""
     from courlan import extract_domain
     from trafilatura.metadata import (
@@ -372,6 +373,7 @@ def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) 
 
     if root is None:
         return {}
+    everything = have is None  # then it is extract_metadata, less the licence
     have = have or PageMeta()
     doc: Any = examine_meta(root)
     if doc.author and " " not in doc.author:
@@ -399,12 +401,13 @@ def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) 
             found_url = META_URL.match(doc.url)
             if found_url:
                 doc.sitename = found_url[1]
-    if not have.tags:
-        if not doc.categories:
-            doc.categories = extract_catstags("category", root)
-        if not doc.tags:
-            doc.tags = extract_catstags("tag", root)
+    if not have.tags and not doc.tags:
+        doc.tags = extract_catstags("tag", root)
     doc.clean_and_trim()
+    # extract() reads the categories only where there are no tags; they are found after the
+    # clean-up, which leaves lists (extract_catstags's result) as they are
+    if not have.tags and not doc.categories and (everything or not _split_list(doc.tags)):
+        doc.categories = extract_catstags("category", root)
     found = doc.as_dict()
     return {k: found.get(k) for k in _META_KEYS if found.get(k)}
 
