@@ -33,6 +33,28 @@ or caption-like line found there is listed with the captions.
 Each threshold is a named constant below; ``bench/extract_compare.py`` reports
 the ablation and a 5-fold cross-validation of them over pages.
 
+What runs when
+--------------
+``bench/extract_speed.py`` times this against trafilatura alone and says where the time goes.
+
+* The page is parsed once, by trafilatura's ``load_html`` (:func:`_load`); anchors,
+  captions, ``<p>`` words and metadata read that tree, and every trafilatura pass is
+  handed it (trafilatura copies a tree before pruning it) instead of parsing again.
+* Every page: trafilatura's precision pass in fast mode (no comparison with other
+  extractors).
+* Only where :func:`needs_readability` says the body is in doubt: the full precision
+  pass, which adds trafilatura's comparison with readability and jusText to the fast
+  pass's work (:func:`_precision_passes`, not a second run from the start), and
+  readability-lxml.
+* Only where the precision pass finds under 20 words: the recall pass; only where
+  readability finds twice the precision pass's words: the balanced pass.
+* Metadata: :func:`~newsgraph.ingest.htmlmeta.read_meta` on every page, then those of
+  trafilatura's metadata steps whose fields the page's own metadata leaves empty (the
+  title always; htmldate's date search only for a page that does not date itself; see
+  :func:`_trafilatura_meta`).
+* Language: :func:`from_html` leaves it to the pipeline's language stage (the
+  ``<html lang>`` is kept as a fallback); :func:`extract` identifies it by default.
+
 Captions
 --------
 ``<figcaption>`` texts (and ``<caption>`` of figures, ``wp-caption-text`` ...) are
