@@ -158,3 +158,59 @@ def test_readability_is_skipped_only_where_it_cannot_change_the_body(monkeypatch
     monkeypatch.undo()
     assert H.needs_readability(10, 0) and H.needs_readability(300, 600) and H.needs_readability(300, 100)
     assert not H.needs_readability(300, 320)
+
+
+def test_trafilatura_metadata_steps_are_extract_metadata_less_what_the_page_gives() -> None:
+    """_trafilatura_meta runs trafilatura's extract_metadata steps itself, to skip those whose
+    field the page's own metadata gives: with nothing given it is extract_metadata, field for
+    field, and a skipped field is one extract() reads from the page instead."""
+    import json as _json
+
+    from trafilatura.metadata import extract_metadata
+
+    from newsgraph.ingest import html as H
+    from newsgraph.ingest.htmlmeta import read_meta
+
+    pages_file = Path(__file__).parent / "fixtures" / "real_pages" / "pages.jsonl"
+    pages = [_json.loads(line) for line in pages_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for page in [*pages, {"html": FIXTURE.read_text(encoding="utf-8"), "url": None}]:
+        root = H._parse(page["html"])
+        found = extract_metadata(root, page.get("url")).as_dict()
+        full = {k: found[k] for k in H._META_KEYS if found.get(k)}
+        assert H._trafilatura_meta(root, page.get("url")) == full
+        have = read_meta(root)
+        ours = H._trafilatura_meta(root, page.get("url"), have)
+        skipped = {
+            "author": bool(have.authors),
+            "date": bool(have.published),
+            "sitename": bool(have.site_name),
+            "tags": bool(have.tags),
+            "categories": bool(have.tags or H._split_list(full.get("tags"))),
+        }
+        for key in H._META_KEYS:
+            if not skipped.get(key):
+                assert ours.get(key) == full.get(key), key
+
+
+def test_precision_passes_are_trafilaturas_fast_and_full_passes() -> None:
+    """_precision_passes runs trafilatura's steps itself so that the full pass reuses the fast
+    one's work: both must be what bare_extraction gives (one fixture page is one where the full
+    pass's comparison changes the body)."""
+    import json as _json
+
+    from newsgraph.ingest import html as H
+
+    pages_file = Path(__file__).parent / "fixtures" / "real_pages" / "pages.jsonl"
+    pages = [_json.loads(line) for line in pages_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    odd = ["", "<p>x</p>", "<html><body></body></html>", "not html at all", "<html><body><p>Short.</p></body></html>"]
+    pages += [{"html": FIXTURE.read_text(encoding="utf-8"), "url": None}] + [{"html": h, "url": None} for h in odd]
+    differ = 0
+    for page in pages:
+        html, url = page["html"], page.get("url")
+        fast, full = H._precision_passes(H._load(html)[1], url)
+        fast_ref = H._trafilatura(html, url, precision=True, fast=True)
+        full_ref = H._trafilatura(html, url, precision=True)
+        assert fast.get("text") == fast_ref.get("text")
+        assert full().get("text") == full_ref.get("text")
+        differ += fast_ref.get("text") != full_ref.get("text")
+    assert differ >= 1

@@ -33,6 +33,28 @@ or caption-like line found there is listed with the captions.
 Each threshold is a named constant below; ``bench/extract_compare.py`` reports
 the ablation and a 5-fold cross-validation of them over pages.
 
+What runs when
+--------------
+``bench/extract_speed.py`` times this against trafilatura alone and says where the time goes.
+
+* The page is parsed once, by trafilatura's ``load_html`` (:func:`_load`); anchors,
+  captions, ``<p>`` words and metadata read that tree, and every trafilatura pass is
+  handed it (trafilatura copies a tree before pruning it) instead of parsing again.
+* Every page: trafilatura's precision pass in fast mode (no comparison with other
+  extractors).
+* Only where :func:`needs_readability` says the body is in doubt: the full precision
+  pass, which adds trafilatura's comparison with readability and jusText to the fast
+  pass's work (:func:`_precision_passes`, not a second run from the start), and
+  readability-lxml.
+* Only where the precision pass finds under 20 words: the recall pass; only where
+  readability finds twice the precision pass's words: the balanced pass.
+* Metadata: :func:`~newsgraph.ingest.htmlmeta.read_meta` on every page, then those of
+  trafilatura's metadata steps whose fields the page's own metadata leaves empty (the
+  title always; htmldate's date search only for a page that does not date itself; see
+  :func:`_trafilatura_meta`).
+* Language: :func:`from_html` leaves it to the pipeline's language stage (the
+  ``<html lang>`` is kept as a fallback); :func:`extract` identifies it by default.
+
 Captions
 --------
 ``<figcaption>`` texts (and ``<caption>`` of figures, ``wp-caption-text`` ...) are
@@ -45,6 +67,7 @@ keep their evidence and nothing in the body moves.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +77,7 @@ from ..errors import EmptyInputError
 from ..langid import language_of
 from ..model import Article, Caption, content_id
 from ..textrules import BYLINE, is_caption, is_promo
-from .htmlmeta import read_meta
+from .htmlmeta import PageMeta, read_meta
 
 _TOKEN = re.compile(r"\w+")
 
@@ -100,7 +123,27 @@ def _norm(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
+def _load(html: str) -> tuple[Any, Any]:
+    """(the page's lxml tree, what the trafilatura passes are given): the page is parsed once.
+
+    The tree is trafilatura's own (``load_html``: its parser settings and repairs), so that
+    each pass can be handed it instead of parsing the string again (``bare_extraction``
+    copies a tree it is given before pruning it); the readers here only read it. Where
+    trafilatura rejects the page, the tree is lxml's and the passes get the string, as
+    they always did (and return nothing)."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is not None:
+        return tree, tree
+    return _parse_lxml(html), html
+
+
 def _parse(html: str) -> Any:
+    return _load(html)[0]
+
+
+def _parse_lxml(html: str) -> Any:
     import lxml.html
 
     try:
@@ -230,7 +273,7 @@ def _merge_readability(
 
 
 def _trafilatura(
-    html: str, url: str | None, *, precision: bool, balanced: bool = False, fast: bool = False
+    html: Any, url: str | None, *, precision: bool, balanced: bool = False, fast: bool = False
 ) -> dict[str, Any]:
     """One trafilatura pass for the body only (its metadata is read once, by :func:`_trafilatura_meta`)."""
     import trafilatura
@@ -251,19 +294,143 @@ def _trafilatura(
     return doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
 
 
+def _precision_passes(page: Any, url: str | None) -> tuple[dict[str, Any], Callable[[], dict[str, Any]]]:
+    """trafilatura's precision pass in fast mode, and a function giving the full pass.
+
+    The two are ``bare_extraction(page, favor_precision=True, fast=...)`` with the
+    options of :func:`_trafilatura`; they differ only in the last step, where the full
+    pass compares its result with readability's and jusText's (``compare_extraction``).
+    Here the steps before it (parse, prunes, cleaning, tag conversion, main extractor)
+    run once, and the full pass, asked for only where the fast one leaves the body in
+    doubt, adds the comparison to them instead of doing them all again. The steps are
+    trafilatura 2.3.1's own (``bare_extraction`` and ``trafilatura_sequence`` with
+    comments off and precision on), called in their order; a test checks both results
+    against ``bare_extraction`` itself."""
+    from copy import copy
+
+    from lxml.etree import strip_tags
+    from trafilatura.core import _forum_thread_page, _prepare_tree
+    from trafilatura.external import compare_extraction
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.main_extractor import extract_content
+    from trafilatura.settings import Document, Extractor
+    from trafilatura.utils import load_html
+    from trafilatura.xml import xmltotxt
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH, REMOVE_COMMENTS_XPATH
+
+    def settings(fast: bool) -> Any:
+        return Extractor(
+            output_format="python", fast=fast, precision=True, comments=False, tables=True, links=False, url=url
+        )
+
+    options = settings(fast=True)
+
+    def record(body: Any, text: str) -> dict[str, Any]:
+        """bare_extraction's checks and output after trafilatura_sequence."""
+        if options.max_tree_size and len(body) > options.max_tree_size:
+            strip_tags(body, "hi")
+            if len(body) > options.max_tree_size:
+                return {}
+        if len(text) < options.min_output_size and options.min_output_comm_size > 0:  # comments: none
+            return {}
+        doc = Document()
+        doc.text = xmltotxt(body, options.formatting)
+        doc.raw_text = doc.text
+        doc.body = body
+        return dict(doc.as_dict())
+
+    try:
+        tree = load_html(page, options.max_file_size)
+        if tree is None:
+            return {}, dict
+        if tree is page:
+            tree = copy(tree)
+        is_forum = _forum_thread_page(tree)
+        tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+        cleaned, backup = _prepare_tree(tree, options, url)
+        if not is_forum:
+            cleaned = prune_unwanted_nodes(cleaned, REMOVE_COMMENTS_XPATH)
+        body, text = extract_content(cleaned, options)
+        fast = record(body, text)
+    except (TypeError, ValueError):  # bare_extraction returns None on these
+        return {}, dict
+
+    def full() -> dict[str, Any]:
+        try:
+            return record(*compare_extraction(backup, copy(tree), body, text, settings(fast=False)))
+        except (TypeError, ValueError):
+            return {}
+
+    return fast, full
+
+
 _META_KEYS = ("title", "author", "date", "sitename", "hostname", "url", "description", "tags", "categories")
 
 
-def _trafilatura_meta(root: Any, url: str | None) -> dict[str, Any]:
+def _trafilatura_meta(root: Any, url: str | None, have: PageMeta | None = None) -> dict[str, Any]:
     """trafilatura's metadata (its title cleaning, htmldate's date, author and site heuristics),
-    read once from the page already parsed, not again in every extraction pass. Reads (and
-    may change) ``root``: call it last."""
-    from trafilatura.metadata import extract_metadata
+    read once from the page already parsed, not again in every extraction pass.
+
+    The steps are those of ``trafilatura.metadata.extract_metadata``, in its order, but a
+    field the page's own metadata (``have``, from :func:`read_meta`) already gives is not
+    looked for: :func:`extract` would not use it. That skips htmldate's search where the page
+    dates itself, the author search (a copy and prune of the whole tree) where it names its
+    authors, the tag scan where it lists keywords (and the category scan where there are tags),
+    and the licence (never used).
+    Reads ``root`` (trafilatura's steps copy before they prune): call it last all the same."""
+    from courlan import extract_domain
+    from trafilatura.metadata import (
+        META_URL,
+        examine_meta,
+        extract_author,
+        extract_catstags,
+        extract_meta_json,
+        extract_sitename,
+        extract_title,
+        extract_url,
+        find_date,
+    )
+    from trafilatura.settings import set_date_params
 
     if root is None:
         return {}
-    doc: Any = extract_metadata(root, url)
-    found = doc.as_dict() if hasattr(doc, "as_dict") else dict(vars(doc))
+    everything = have is None  # then it is extract_metadata, less the licence
+    have = have or PageMeta()
+    doc: Any = examine_meta(root)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    with contextlib.suppress(Exception):  # trafilatura guards this call the same way (bugs in its JSON-LD reader)
+        doc = extract_meta_json(root, doc)
+    if not doc.title:
+        doc.title = extract_title(root)
+    if not doc.author and not have.authors:
+        doc.author = extract_author(root)
+    if not doc.url:
+        doc.url = extract_url(root, url)
+    if doc.url:
+        doc.hostname = extract_domain(doc.url, fast=True)
+    if not have.published:
+        doc.date = find_date(root, **{**set_date_params(True), "url": doc.url})
+    if not have.site_name:
+        if not doc.sitename:
+            doc.sitename = extract_sitename(root)
+        if doc.sitename:
+            doc.sitename = doc.sitename.lstrip("@")
+            if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+                doc.sitename = doc.sitename.title()
+        elif doc.url:
+            found_url = META_URL.match(doc.url)
+            if found_url:
+                doc.sitename = found_url[1]
+    if not have.tags and not doc.tags:
+        doc.tags = extract_catstags("tag", root)
+    doc.clean_and_trim()
+    # extract() reads the categories only where there are no tags; they are found after the
+    # clean-up, which leaves lists (extract_catstags's result) as they are
+    if not have.tags and not doc.categories and (everything or not _split_list(doc.tags)):
+        doc.categories = extract_catstags("category", root)
+    found = doc.as_dict()
     return {k: found.get(k) for k in _META_KEYS if found.get(k)}
 
 
@@ -303,20 +470,23 @@ def needs_readability(body_words: int, paragraph_words: int) -> bool:
     )
 
 
-def candidates(html: str, url: str | None, root: Any = None) -> Candidates:
+def candidates(html: str, url: str | None, root: Any = None, source: Any = None) -> Candidates:
+    """The passes over one page; ``source`` is what the trafilatura passes read (the page's
+    tree from :func:`_load`, or the string ``html``), readability always reads ``html``."""
+    page = html if source is None else source
     # trafilatura's fast mode skips its own comparison with other extractors; where the page
-    # leaves the result in doubt (needs_readability), the full pass runs as before
-    precision = _trafilatura(html, url, precision=True, fast=True)
+    # leaves the result in doubt (needs_readability), the full pass adds it
+    precision, full_precision = _precision_passes(page, url)
     body_words = _ntok(precision.get("text") or "")
     paragraph_words = _paragraph_words(root)
     check = root is None or needs_readability(body_words, paragraph_words)
     if check:  # unsure: the full precision pass, and readability, as for every page before
-        precision = _trafilatura(html, url, precision=True)
+        precision = full_precision()
     return Candidates(
         precision=precision,
         readability=_readability(html) if check else "",
-        recall=lambda: _trafilatura(html, url, precision=False),
-        balanced=lambda: _trafilatura(html, url, precision=False, balanced=True),
+        recall=lambda: _trafilatura(page, url, precision=False),
+        balanced=lambda: _trafilatura(page, url, precision=False, balanced=True),
     )
 
 
@@ -355,12 +525,12 @@ def choose_body(
 
 def extract(html: str, url: str | None = None, *, detect_language: bool = True) -> Extracted:
     """The article body, captions and metadata of one HTML page."""
-    root = _parse(html)
+    root, source = _load(html)
     anchors = _anchor_texts(root)
     captions = _caption_texts(root)
-    data, body, method = choose_body(candidates(html, url, root), anchors)
+    data, body, method = choose_body(candidates(html, url, root, source), anchors)
     meta = read_meta(root)
-    data = {**data, **_trafilatura_meta(root, url)}
+    data = {**data, **_trafilatura_meta(root, url, meta)}
     author = data.get("author") or ""
     authors = meta.authors or [
         a.strip() for a in (author.split(";") if isinstance(author, str) else author) if a.strip()

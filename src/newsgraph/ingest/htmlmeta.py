@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lxml.etree import XPath
+
 _DATE_META_PUBLISHED = (
     "article:published_time",
     "article:published",
@@ -213,6 +215,11 @@ def _meta(root: Any) -> dict[str, str]:
     return out
 
 
+# [@itemprop] first: the same elements, but the string tests run only where the attribute is
+_PUBLISHED_ITEMPROP = "//*[@itemprop][contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]"
+_TIMES = XPath(f"//time[@datetime]/@datetime | {_PUBLISHED_ITEMPROP}/@content | {_PUBLISHED_ITEMPROP}/@datetime")
+
+
 def read_meta(root: Any) -> PageMeta:
     """Everything :class:`PageMeta` holds that the page states; ``root`` is an lxml HTML tree."""
     meta = PageMeta()
@@ -227,11 +234,7 @@ def read_meta(root: Any) -> PageMeta:
     def meta_first(keys: tuple[str, ...]) -> list[str | None]:
         return [tags.get(k.lower()) for k in keys]
 
-    times = root.xpath(
-        "//time[@datetime]/@datetime"
-        " | //*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]/@content"
-        " | //*[contains(concat(' ', normalize-space(@itemprop), ' '), ' datePublished ')]/@datetime"
-    )
+    times = _TIMES(root)
     published = [art.get("datePublished"), art.get("dateCreated"), *meta_first(_DATE_META_PUBLISHED)]
     published += [str(t) for t in times[:3]]
     meta.published = best_date([p if isinstance(p, str) else None for p in published])
