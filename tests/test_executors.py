@@ -40,3 +40,5 @@ def test_workers_share_the_template_loaded_for_their_settings() -> None:
     # a worker whose template was loaded for other settings loads its own pipeline
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=local._init, initargs=(settings,)) as pool:
         assert not any(used for _, used in pool.map(_uses_template, range(1)))
+    local.stop_fork_server()  # and its memory is given back
+    assert local._SERVED is None

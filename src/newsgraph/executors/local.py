@@ -89,9 +89,7 @@ def _context(settings: Settings) -> BaseContext:
 
     ctx = get_context("forkserver")
     if _SERVED is not None and settings != _SERVED:
-        stop = getattr(forkserver._forkserver, "_stop", None)  # else its workers load their own
-        if stop is not None:
-            stop()
+        stop_fork_server()  # else its workers would load their own
     # only the template, which limits BLAS threads before it imports numpy (a process
     # that forks should have no other threads); each worker imports the main module
     # itself after the fork, as a spawned worker did
@@ -105,6 +103,21 @@ def _context(settings: Settings) -> BaseContext:
             os.environ.pop(name, None)
     _SERVED = settings
     return ctx
+
+
+def stop_fork_server() -> None:
+    """Stop the fork server this process started (it holds a loaded pipeline until the
+    process exits otherwise), and wait for it: its workers' resource use then counts in
+    ``resource.getrusage(RUSAGE_CHILDREN)``. Does nothing where there is none."""
+    global _SERVED
+    if _SERVED is None:
+        return
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # the standard library's own, for its tests
+    if stop is not None:
+        stop()
+        _SERVED = None
 
 
 def _collect(batch: list[Item], future: Future[list[Article | Skipped]] | None) -> Iterator[Item]:
