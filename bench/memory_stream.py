@@ -35,12 +35,14 @@ def write_input(path: Path, lines: int) -> None:
 
 def child(args: argparse.Namespace) -> None:
     from newsgraph import config, jobs
+    from newsgraph.executors import local
     from newsgraph.store import Store
 
     settings = config.load(workers=args.workers, stages=tuple(s for s in args.stages.split(",") if s))
     started = time.perf_counter()
     with Store(args.db, memory_limit=settings.db_memory_limit) as store:
         summary = jobs.ingest_paths([args.input], settings, store)
+    local.stop_fork_server()  # waited for, its workers' peak memory counts in RUSAGE_CHILDREN
     print(
         json.dumps(
             {

@@ -56,11 +56,14 @@ def private_mb(pid: int | str = "self") -> float:
     return total / 1024
 
 
-def children() -> list[int]:
+def children(pid: int | str = "self") -> list[int]:
+    """Every descendant process: the workers are children of the executor's fork server."""
     out: list[int] = []
-    for task in Path("/proc/self/task").iterdir():
-        with contextlib.suppress(OSError):
-            out += [int(p) for p in (task / "children").read_text().split()]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                for child in (int(p) for p in (task / "children").read_text().split()):
+                    out += [child, *children(child)]
     return out
 
 
@@ -104,6 +107,7 @@ def child_spacy(args: argparse.Namespace) -> dict[str, float]:
 
 def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
     from newsgraph import config, jobs
+    from newsgraph.executors import local
     from newsgraph.model import Article
     from newsgraph.store import Store
 
@@ -121,6 +125,7 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
             articles = (Article(id=r["id"], text=r["text"], origin=f"bench:{i}") for i, r in enumerate(rows))
             summary = jobs.ingest_articles(articles, settings, store, progress=progress)
         done = time.perf_counter()
+    local.stop_fork_server()  # waited for, its workers' peak memory counts in RUSAGE_CHILDREN
     # "steady": from the first finished document on, scaled back to all documents
     steady = (done - first[0]) * args.docs / max(1, args.docs - settings.batch_size) if first else done - started
     return {

@@ -95,3 +95,47 @@ def test_score_ner_is_entity_level():
 def test_shared_conll_file_reads():
     docs = read_conll(Path(__file__).parents[1] / ".." / "shared" / "eval" / "ner" / "dev.conll")
     assert len(docs) == 216
+
+
+def test_org_patterns_are_cached_and_rebuilt_when_the_tokenizer_changes(pipeline, tmp_path, monkeypatch):
+    """The organisation patterns come from the cache when it holds them for this tokenizer
+    and these dictionaries, equal to tokenising the names; another tokenizer gets its own."""
+    from newsgraph.stages import entity_orgs
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    nlp = pipeline.stages[0].nlp
+    path = entity_orgs.patterns_path(nlp)
+    assert not path.exists()
+    built = entity_orgs.organisation_patterns(nlp)
+    assert path.exists() and path.parent == tmp_path / "newsgraph"
+    assert built == entity_orgs._tokenised(nlp)
+    stamp = path.stat().st_mtime_ns
+    assert entity_orgs.organisation_patterns(nlp) == built
+    assert path.stat().st_mtime_ns == stamp  # reused, not written again
+    path.write_bytes(b"not a pickle")  # a damaged cache is rebuilt
+    assert entity_orgs.organisation_patterns(nlp) == built
+
+    import spacy
+
+    blank = spacy.blank("en")  # another tokenizer (no model file): another key
+    assert entity_orgs.patterns_path(blank) != path
+    blank.tokenizer.add_special_case("UNESCO", [{"ORTH": "UNES"}, {"ORTH": "CO"}])
+    other = entity_orgs.patterns_path(blank)
+    assert other != entity_orgs.patterns_path(spacy.blank("en"))
+
+
+def test_rulers_hold_the_patterns_spacy_would_give(pipeline):
+    """The entity rulers' patterns are added with the other components disabled (they match
+    on ORTH, which only the tokenizer sets): the same phrase patterns as spaCy's
+    add_patterns gives when it runs the components over them."""
+    from spacy.pipeline import EntityRuler
+
+    nlp = pipeline.stages[0].nlp
+    for name in ("newsgraph_ruler_before", "newsgraph_ruler_after"):
+        ruler = nlp.get_pipe(name)
+        assert len(ruler) > 0
+        # not in the pipeline: spaCy's add_patterns runs every component but the last over them
+        reference = EntityRuler(nlp, name=f"{name}_reference")
+        reference.add_patterns(ruler.patterns)
+        assert ruler.phrase_matcher.__reduce__()[1][1] == reference.phrase_matcher.__reduce__()[1][1]
+        assert dict(ruler._ent_ids) == dict(reference._ent_ids)

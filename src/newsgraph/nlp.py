@@ -4,6 +4,11 @@ The pipeline always has the ``newsgraph_paragraphs`` component (sentence starts
 at paragraph breaks) before its parser: it is registered here, once, and added
 here, so that sentence boundaries never depend on which stages were selected
 or on what ran earlier in the process.
+
+spaCy is imported when a pipeline is loaded, not when this module is: the stages
+import :func:`doc_text` from here, and a process that only builds a
+:class:`~newsgraph.pipeline.Pipeline` without loading it (the main process of a job
+whose worker processes do the work) need not spend half a second importing spaCy.
 """
 
 from __future__ import annotations
@@ -11,15 +16,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from spacy.language import Language
-
 from .errors import ConfigError
 from .fastattrs import speed_up
 
 PARAGRAPHS = "newsgraph_paragraphs"
 
 
-@Language.component(PARAGRAPHS)
 def paragraph_boundaries(doc: Any) -> Any:
     """Start a sentence after every line break that ends a paragraph or a headline:
     a blank line always ends a sentence, a single line break only after final
@@ -34,8 +36,16 @@ def paragraph_boundaries(doc: Any) -> Any:
     return doc
 
 
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPHS):
+        Language.component(PARAGRAPHS, func=paragraph_boundaries)
+
+
 def add_paragraphs(nlp: Any) -> None:
     """Put :func:`paragraph_boundaries` before whatever sets sentences (parser or senter)."""
+    _register()
     if PARAGRAPHS in nlp.pipe_names:
         return
     for anchor in ("parser", "senter"):

@@ -91,12 +91,19 @@ class Entities(Stage):
                 before.append(pattern)
             else:
                 after.append(pattern)
+        # The rulers match phrases on ORTH, which only the tokenizer sets; spaCy's
+        # add_patterns runs every component before the ruler over each pattern (tagger,
+        # parser and, for the second ruler, the NER: half a second of start-up), so they
+        # are disabled while the patterns are added. The pattern Docs' tokens, and so the
+        # rulers' matches, are the same.
         if "newsgraph_ruler_before" not in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_before", before="ner")
-            ruler.add_patterns(before)
+            with nlp.select_pipes(enable=[]):
+                ruler.add_patterns(before)
         if "newsgraph_ruler_after" not in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", name="newsgraph_ruler_after", after="ner")
-            ruler.add_patterns(after)
+            with nlp.select_pipes(enable=[]):
+                ruler.add_patterns(after)
         self.org_matcher = build_matcher(nlp)
 
     leaders: dict[str, list[Any]] | None = None

@@ -14,12 +14,25 @@ capitals, as written, so "WHO" the agency never matches "who"), and it is not a 
 that starts a sentence on its own. A match replaces the model's spans inside it
 ("Air" + "France" -> "Air France") and relabels one it equals; one that crosses a
 model span's edge is left alone.
+
+The matcher's patterns are the names' tokens as lower-case string hashes (what
+``PhraseMatcher`` keeps of a pattern Doc). Tokenising the ~6,000 names took a
+second of every process's start-up, so the patterns are also pickled in the user
+cache, next to the dictionaries' own (``lexicons.petrarch.cache_dir``), keyed by the
+dictionaries' fingerprint, this module's rules, spaCy's version and the tokenizer
+(the model's tokenizer file, by path, size and modification time; its serialised
+rules for a model not loaded from disk): a process whose key matches adds the
+stored hashes without tokenising anything.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 Span = tuple[int, int, str, str, str | None]
@@ -68,13 +81,64 @@ def organisation_names() -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
+# what organisation_names selects and how its names become patterns: change it with them
+PATTERNS_VERSION = 1
+
+
 def build_matcher(nlp: Any) -> Any:
     from spacy.matcher import PhraseMatcher
 
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    names = organisation_names()
-    matcher.add("ORG", list(nlp.tokenizer.pipe(names)))
+    # token hash sequences, as PhraseMatcher keeps (and unpickles) its patterns; its stubs
+    # name only Docs
+    patterns: Any = organisation_patterns(nlp)
+    matcher.add("ORG", patterns)
     return matcher
+
+
+def _tokenised(nlp: Any) -> list[tuple[int, ...]]:
+    """Each organisation name's tokens, as the LOWER hashes the matcher compares."""
+    return [tuple(t.lower for t in doc) for doc in nlp.tokenizer.pipe(organisation_names())]
+
+
+def patterns_path(nlp: Any) -> Path:
+    """The cache file of the patterns for this tokenizer and these dictionaries."""
+    import spacy
+
+    from ..lexicons import petrarch
+
+    h = hashlib.sha1(f"orgs-v{PATTERNS_VERSION}:{petrarch._fingerprint()}:spacy-{spacy.__version__}".encode())
+    h.update(f"{nlp.meta.get('name')}:{nlp.meta.get('version')}".encode())
+    rules = Path(str(nlp.path)) / "tokenizer" if getattr(nlp, "path", None) else None
+    if rules is not None and rules.is_file():
+        st = rules.stat()
+        h.update(f"{rules}:{st.st_size}:{st.st_mtime_ns}".encode())
+    else:
+        h.update(nlp.tokenizer.to_bytes())
+    return petrarch.cache_dir() / f"org-patterns-{h.hexdigest()[:16]}.pickle"
+
+
+def organisation_patterns(nlp: Any) -> list[tuple[int, ...]]:
+    """The matcher's patterns, from the cache when it holds them for this tokenizer
+    (built and stored otherwise; a cache that cannot be read or written is ignored)."""
+    path = patterns_path(nlp)
+    try:
+        with path.open("rb") as fh:
+            cached: Any = pickle.load(fh)
+        if isinstance(cached, list) and all(isinstance(p, tuple) for p in cached):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    patterns = _tokenised(nlp)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(patterns, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return patterns
 
 
 def _written_as_name(span: Any) -> bool:
