@@ -352,9 +352,12 @@ class Extractor:
         trig = self.lex.verbs.get(lemma)
         mode = self.options.cameo
         # attitude and reporting verbs ("plans to", "failed to", "said") stay with the rules that
-        # combine them with the event they govern, as PETRARCH combines verb-verb codes
+        # combine them with the event they govern, as PETRARCH combines verb-verb codes; but an
+        # attitude that is itself an event ("offered to", "declined to", "warned that") goes to
+        # the dictionary when the hand lexicon lacks it
         consult = mode in {"pattern", "primary"} or (mode == "fallback" and trig is None)
-        if consult and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
+        attitude = self.lex.attitudes.get(lemma)
+        if consult and (attitude is None or (attitude[0] and trig is None)) and lemma not in self.lex.report_verbs:
             m = self.cameo.match(tok)
             if m is not None and (trig is None or mode == "primary" or (mode == "pattern" and m.pattern is not None)):
                 if m.pattern is None and self.options.dictionary_target and not _may_name_actor(tok):
