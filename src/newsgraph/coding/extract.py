@@ -480,7 +480,7 @@ class Extractor:
             self.options.dictionary_target
             and trig.dictionary
             and not trig.patterned
-            and not any(_stated_country(t) and (trig.code in HOSTILE or self._agentive(verb.doc, t)) for t in targets)
+            and not any(_stated_country(t) for t in targets)
         ):
             # a CAMEO verb on its own code ("continued", "joined", "approved") is an event
             # only with a stated target actor, as PETRARCH codes source-verb-target
@@ -495,20 +495,6 @@ class Extractor:
                 trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
-
-    def _agentive(self, doc: Any, actor: Actor) -> bool:
-        """The actor's phrase names or describes an agent (an entity, a role noun, a pronoun),
-        not a thing with a national modifier ("the American economy", "Bush's rules")."""
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        if span is None or not len(span):
-            return True
-        root = span.root
-        return (
-            root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
-            or root.pos_ == "PRON"
-            or self.coder.role(root.lemma_) is not None
-            or self.coder.role(root.text) is not None
-        )
 
     def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
         if noun.lemma_.lower() in STATE_NOUNS:
