@@ -241,7 +241,7 @@ class CoderOptions:
     ``cameo``: how the CAMEO verb dictionary is used: ``off``; ``fallback`` (for verbs the
     hand lexicon lacks); ``pattern`` (also when one of its patterns matches); ``primary``.
     ``dictionary_target``: a dictionary verb coded on its own code (no pattern) needs a
-    stated target actor. ``political``: an event needs a political actor. ``discards``:
+    stated target actor, and every dictionary event a coded source and target. ``political``: an event needs a political actor. ``discards``:
     sentences matching Phoenix.discards (sports, entertainment) are not coded."""
 
     cameo: str = "fallback"
@@ -484,6 +484,15 @@ class Extractor:
         ):
             # a CAMEO verb on its own code ("continued", "joined", "approved") is an event
             # only with a stated target actor, as PETRARCH codes source-verb-target
+            return []
+        if (
+            self.options.dictionary_target
+            and trig.dictionary
+            and not (any(a.code for a in sources) and (trig.code == "PROTEST" or any(a.code for a in targets)))
+        ):
+            # a dictionary event, patterned too ("opened its borders", "shells crashing into"),
+            # needs a coded source and target, as PETRARCH codes complete triples; a protest's
+            # target may be left to _make (the protesters' own government)
             return []
         if trig.code == "CONCEDE" and verb.lemma_.lower() == "hand":
             dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
