@@ -269,8 +269,33 @@ def test_dictionary_verbs_and_actors(pipeline: Pipeline) -> None:
     article = analyze(pipeline, "The Syrian army bombarded Turkish positions near the border.")
     assert ("ASSAULT", "SYRMIL", "TUR") in triples(article)
     assert ("ACCUSE", "PSEGOV", "ISR") in triples(analyze(pipeline, "Saeb Erakat criticized Israel."))
-    # a thing with a national modifier is no target of a cooperative dictionary verb
     assert analyze(pipeline, "The Obama administration strives for the American economy.").events == []
+    # a dictionary event, patterned too, needs a coded source and a coded target
+    assert not any(e.code == "CONCEDE" for e in analyze(pipeline, "Benin opened its borders today.").events)
+    article = analyze(pipeline, "Shells continued crashing into the north Lebanese port of Tripoli.")
+    assert not any(e.code == "ASSAULT" for e in article.events)
+
+
+def test_attitude_events_come_from_the_dictionary_where_the_hand_lexicon_lacks_them(pipeline: Pipeline) -> None:
+    """An attitude verb that is itself an event ("offered to") is looked up in the CAMEO
+    dictionary when the hand verbs lack it (as on news the hand list was not grown on)."""
+    from dataclasses import replace
+
+    from newsgraph.coding.extract import Extractor
+    from newsgraph.coding.plover import lexicon
+
+    pipeline.setup()
+    stage = next(s for s in pipeline.stages if s.name == "events")
+    base = stage.extractor  # type: ignore[attr-defined]
+    lex = lexicon()
+    stage.extractor = Extractor(  # type: ignore[attr-defined]
+        replace(lex, verbs={k: v for k, v in lex.verbs.items() if k != "offer"}), base.coder
+    )
+    try:
+        article = analyze(pipeline, "Libya has offered to hand over to Great Britain two of its nationals.")
+    finally:
+        stage.extractor = base  # type: ignore[attr-defined]
+    assert ("AGREE", "LBY", "GBR") in triples(article)
 
 
 def test_phoenix_actor_codes_are_dated() -> None:

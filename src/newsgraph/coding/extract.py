@@ -241,7 +241,7 @@ class CoderOptions:
     ``cameo``: how the CAMEO verb dictionary is used: ``off``; ``fallback`` (for verbs the
     hand lexicon lacks); ``pattern`` (also when one of its patterns matches); ``primary``.
     ``dictionary_target``: a dictionary verb coded on its own code (no pattern) needs a
-    stated target actor. ``political``: an event needs a political actor. ``discards``:
+    stated target actor, and every dictionary event a coded source and target. ``political``: an event needs a political actor. ``discards``:
     sentences matching Phoenix.discards (sports, entertainment) are not coded."""
 
     cameo: str = "fallback"
@@ -352,9 +352,12 @@ class Extractor:
         trig = self.lex.verbs.get(lemma)
         mode = self.options.cameo
         # attitude and reporting verbs ("plans to", "failed to", "said") stay with the rules that
-        # combine them with the event they govern, as PETRARCH combines verb-verb codes
+        # combine them with the event they govern, as PETRARCH combines verb-verb codes; but an
+        # attitude that is itself an event ("offered to", "declined to", "warned that") goes to
+        # the dictionary when the hand lexicon lacks it
         consult = mode in {"pattern", "primary"} or (mode == "fallback" and trig is None)
-        if consult and lemma not in self.lex.attitudes and lemma not in self.lex.report_verbs:
+        attitude = self.lex.attitudes.get(lemma)
+        if consult and (attitude is None or (attitude[0] and trig is None)) and lemma not in self.lex.report_verbs:
             m = self.cameo.match(tok)
             if m is not None and (trig is None or mode == "primary" or (mode == "pattern" and m.pattern is not None)):
                 if m.pattern is None and self.options.dictionary_target and not _may_name_actor(tok):
@@ -477,10 +480,19 @@ class Extractor:
             self.options.dictionary_target
             and trig.dictionary
             and not trig.patterned
-            and not any(_stated_country(t) and (trig.code in HOSTILE or self._agentive(verb.doc, t)) for t in targets)
+            and not any(_stated_country(t) for t in targets)
         ):
             # a CAMEO verb on its own code ("continued", "joined", "approved") is an event
             # only with a stated target actor, as PETRARCH codes source-verb-target
+            return []
+        if (
+            self.options.dictionary_target
+            and trig.dictionary
+            and not (any(a.code for a in sources) and (trig.code == "PROTEST" or any(a.code for a in targets)))
+        ):
+            # a dictionary event, patterned too ("opened its borders", "shells crashing into"),
+            # needs a coded source and target, as PETRARCH codes complete triples; a protest's
+            # target may be left to _make (the protesters' own government)
             return []
         if trig.code == "CONCEDE" and verb.lemma_.lower() == "hand":
             dobj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -492,20 +504,6 @@ class Extractor:
                 trig = self.lex.verbs["aid"]  # handing over goods, not people
         fact = self.factuality(verb)
         return self._make(trig, verb, sources, targets, fact, ctx)
-
-    def _agentive(self, doc: Any, actor: Actor) -> bool:
-        """The actor's phrase names or describes an agent (an entity, a role noun, a pronoun),
-        not a thing with a national modifier ("the American economy", "Bush's rules")."""
-        span = doc.char_span(actor.start, actor.end, alignment_mode="expand")
-        if span is None or not len(span):
-            return True
-        root = span.root
-        return (
-            root.ent_type_ in {"PERSON", "ORG", "GPE", "NORP"}
-            or root.pos_ == "PRON"
-            or self.coder.role(root.lemma_) is not None
-            or self.coder.role(root.text) is not None
-        )
 
     def _noun_events(self, noun: Any, trig: Trigger, ctx: ActorContext) -> list[Found]:
         if noun.lemma_.lower() in STATE_NOUNS:
