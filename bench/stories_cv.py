@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsgraph.model import Article
 from newsgraph.stories import batch, from_article, stream
-from newsgraph.stories.learn import fit, group_folds, topic
+from newsgraph.stories.learn import PRIOR_DOCS, fit, group_folds, topic
 from newsgraph.stories.metrics import score
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "stories" / "dev.jsonl"
@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--shuffles", type=int, default=2, help="shuffled stream orders scored per fold")
     ap.add_argument("--fit-shuffles", type=int, default=2, help="shuffled orders the fit learns from")
+    ap.add_argument(
+        "--prior-docs", type=float, default=PRIOR_DOCS, help="general-English pseudo-documents in the term weights"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     docs, labels = load(args.records, args.dev)
@@ -62,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     for k, held in enumerate(folds):
         held_set = set(held)
         train = [i for i in range(len(docs)) if i not in held_set]
-        weights = fit([docs[i] for i in train], [labels[i] for i in train], shuffles=args.fit_shuffles)
+        weights = fit(
+            [docs[i] for i in train], [labels[i] for i in train], shuffles=args.fit_shuffles, prior_docs=args.prior_docs
+        )
         test_docs = [docs[i] for i in held]
         gold = [labels[i] for i in held]
         out = {a.doc_id: a.story_id for a in batch(test_docs, weights)}

@@ -119,6 +119,25 @@ def test_packaged_weights_are_learned() -> None:
     assert w.coef["body_cos"] > 0 and w.coef["entity_cos"] > 0
 
 
+def test_term_weights_lean_on_general_english_not_on_the_batch() -> None:
+    """In a small batch every word is in few documents; the general-English prior still
+    weighs an everyday word below a name, and a word no document holds stays heaviest."""
+    from newsgraph.stories.cluster import Frequencies, prior_share
+
+    assert prior_share("police") > prior_share("earthquake") > prior_share("klitschko")
+    assert prior_share("mount cook") < prior_share("mount")
+    plain, smoothed = Frequencies(), Frequencies(prior_docs=1000)
+    for freq in (plain, smoothed):
+        for _ in range(3):
+            freq.df["body"].update(["police", "klitschko"])
+            freq.n += 1
+    assert plain.idf("body", "police") == plain.idf("body", "klitschko")
+    assert smoothed.idf("body", "police") < smoothed.idf("body", "klitschko") < smoothed.idf("body", "zzqx")
+    # places and actors are ids, not English: the batch's own frequencies only
+    assert smoothed.idf("places", "g123") == plain.idf("places", "g123")
+    assert load().prior_docs > 0
+
+
 def test_stream_separates_same_type_events_by_place_and_people() -> None:
     docs, labels = corpus()
     features = [from_article(a) for a in docs]

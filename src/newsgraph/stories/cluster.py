@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from .features import StoryDoc
 from .weights import Weights, load
@@ -134,13 +135,35 @@ class Story:
             self._norms.pop("body", None)
 
 
-class Frequencies:
-    """Document frequencies per field over the active documents."""
+PRIOR_FIELDS = frozenset({"body", "lead", "entities"})
+PRIOR_LENGTH = 400  # words of a typical news article
 
-    def __init__(self) -> None:
+
+@lru_cache(maxsize=1 << 18)
+def prior_share(key: str) -> float:
+    """The share of English news documents expected to contain ``key`` (a word, a
+    two-word term or a name), from wordfreq's general English word frequencies: a
+    word of frequency f occurs in a document of PRIOR_LENGTH words with probability
+    1 - exp(-PRIOR_LENGTH * f); the words of a term are taken as independent."""
+    from wordfreq import word_frequency
+
+    share = 1.0
+    for word in key.split():
+        f = word_frequency(word, "en", minimum=1e-8)
+        share *= -math.expm1(-PRIOR_LENGTH * f)
+    return share
+
+
+class Frequencies:
+    """Document frequencies per field over the active documents, smoothed towards
+    general English: ``prior_docs`` pseudo-documents drawn from it are counted as
+    well, so a word's weight does not hinge on how many documents a batch holds."""
+
+    def __init__(self, prior_docs: float = 0.0) -> None:
         self.n = 0
         self.df: dict[str, Counter[str]] = {f: Counter() for f in FIELDS}
         self.frozen = False
+        self.prior_docs = prior_docs
 
     def add(self, doc: StoryDoc) -> None:
         if self.frozen:
@@ -160,6 +183,9 @@ class Frequencies:
                 del table[k]
 
     def idf(self, f: str, key: str) -> float:
+        if self.prior_docs and f in PRIOR_FIELDS:
+            prior = self.prior_docs * prior_share(key)
+            return math.log((self.n + self.prior_docs + 1) / (self.df[f].get(key, 0) + prior + 1)) + 1.0
         return math.log((self.n + 1) / (self.df[f].get(key, 0) + 1)) + 1.0
 
 
@@ -282,7 +308,7 @@ class Clusterer:
     def __init__(self, weights: Weights | None = None, window_days: float | None = None) -> None:
         self.weights = weights or load()
         self.window_days = window_days if window_days is not None else self.weights.window_days
-        self.freq = Frequencies()
+        self.freq = Frequencies(self.weights.prior_docs)
         self.stories: dict[str, Story] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
         self.now: date | None = None

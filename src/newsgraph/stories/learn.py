@@ -21,14 +21,17 @@ from .metrics import bcubed
 from .weights import Weights
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
+PRIOR_DOCS = 1000.0  # general-English pseudo-documents in the term weights, chosen by 5-fold CV (bench/stories_cv.py)
 
 
-def _placeholder() -> Weights:
-    return Weights(coef=dict.fromkeys(SIGNALS, 0.0), intercept=0.0, threshold=0.5)
+def _placeholder(prior_docs: float) -> Weights:
+    return Weights(coef=dict.fromkeys(SIGNALS, 0.0), intercept=0.0, threshold=0.5, prior_docs=prior_docs)
 
 
-def training_rows(docs: Sequence[StoryDoc], labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    clusterer = Clusterer(_placeholder())
+def training_rows(
+    docs: Sequence[StoryDoc], labels: Sequence[str], prior_docs: float = PRIOR_DOCS
+) -> tuple[np.ndarray, np.ndarray]:
+    clusterer = Clusterer(_placeholder(prior_docs))
     by_label: dict[str, Story] = {}
     xs: list[list[float]] = []
     ys: list[float] = []
@@ -88,12 +91,13 @@ def fit(
     shuffles: int = 2,
     seed: int = 13,
     window_days: float = 7.0,
+    prior_docs: float = PRIOR_DOCS,
 ) -> Weights:
     """Weights and threshold learned from labelled documents."""
     runs = orders(docs, labels, shuffles, seed)
     xs, ys = [], []
     for order in runs:
-        x, y = training_rows([docs[i] for i in order], [labels[i] for i in order])
+        x, y = training_rows([docs[i] for i in order], [labels[i] for i in order], prior_docs)
         xs.append(x)
         ys.append(y)
     coef, intercept = fit_logistic(np.vstack(xs), np.concatenate(ys), l2=l2)
@@ -102,10 +106,11 @@ def fit(
         intercept=intercept,
         threshold=0.5,
         window_days=window_days,
+        prior_docs=prior_docs,
     )
     best_t, best_f = 0.5, -1.0
     for t in THRESHOLDS:
-        trial = Weights(base.coef, base.intercept, t, window_days)
+        trial = Weights(base.coef, base.intercept, t, window_days, prior_docs)
         f = 0.0
         for order in runs:
             predicted = {a.doc_id: a.story_id for a in stream([docs[i] for i in order], trial)}
@@ -117,6 +122,7 @@ def fit(
         base.intercept,
         best_t,
         window_days,
+        prior_docs,
         trained_on={"documents": len(docs), "stories": len(set(labels)), "train_bcubed_f1": best_f / len(runs)},
     )
 

@@ -19,6 +19,7 @@ class Weights:
     intercept: float
     threshold: float
     window_days: float = 7.0
+    prior_docs: float = 0.0  # pseudo-documents of general English in the term weights (cluster.Frequencies)
     trained_on: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def probability(self, signals: list[float]) -> float:
@@ -42,6 +43,7 @@ class Weights:
             intercept=float(data["intercept"]),
             threshold=float(data["threshold"]),
             window_days=float(data.get("window_days", 7.0)),
+            prior_docs=float(data.get("prior_docs", 0.0)),
             trained_on=dict(data.get("trained_on") or {}),
         )
 
