@@ -139,19 +139,22 @@ PRIOR_FIELDS = frozenset({"body", "lead", "entities"})
 PRIOR_LENGTH = 400  # words of a typical news article
 
 
-@lru_cache(maxsize=1 << 18)
 def prior_share(key: str) -> float:
     """The share of English news documents expected to contain ``key`` (a word, a
     two-word term or a name), from wordfreq's general English word frequencies: a
     word of frequency f occurs in a document of PRIOR_LENGTH words with probability
     1 - exp(-PRIOR_LENGTH * f); the words of a term are taken as independent."""
-    from wordfreq import word_frequency
-
     share = 1.0
     for word in key.split():
-        f = word_frequency(word, "en", minimum=1e-8)
-        share *= -math.expm1(-PRIOR_LENGTH * f)
+        share *= _word_share(word)
     return share
+
+
+@lru_cache(maxsize=1 << 17)  # words, not terms: bounded by the vocabulary, not by its pairs
+def _word_share(word: str) -> float:
+    from wordfreq import word_frequency
+
+    return -math.expm1(-PRIOR_LENGTH * word_frequency(word, "en", minimum=1e-8))
 
 
 class Frequencies:
