@@ -138,6 +138,24 @@ def test_term_weights_lean_on_general_english_not_on_the_batch() -> None:
     assert load().prior_docs > 0
 
 
+def test_term_priors_leave_with_their_last_document() -> None:
+    """The prior of a key is held while an active document has it, so memory follows the window."""
+    from collections import Counter
+
+    from newsgraph.stories import StoryDoc
+    from newsgraph.stories.cluster import Frequencies, Story
+
+    freq = Frequencies(prior_docs=1000)
+    kept, evicted = Story(id="a"), Story(id="b")
+    for story, words in ((kept, ["summit"]), (evicted, ["summit", "klitschko"])):
+        doc = StoryDoc(id=story.id, body=Counter(words), entities=Counter(words))
+        freq.add(doc)
+        story.add(doc)
+    assert {"summit", "klitschko"} <= set(freq.prior)
+    freq.remove(evicted)
+    assert "klitschko" not in freq.prior and "summit" in freq.prior
+
+
 def test_stream_separates_same_type_events_by_place_and_people() -> None:
     docs, labels = corpus()
     features = [from_article(a) for a in docs]

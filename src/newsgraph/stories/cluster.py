@@ -167,27 +167,44 @@ class Frequencies:
         self.df: dict[str, Counter[str]] = {f: Counter() for f in FIELDS}
         self.frozen = False
         self.prior_docs = prior_docs
+        # each active key's pseudo-document count, computed once when it arrives and
+        # dropped with its last document, so the lookup costs what the df lookup does
+        self.prior: dict[str, float] = {}
 
     def add(self, doc: StoryDoc) -> None:
         if self.frozen:
             return
         self.n += 1
         for f in FIELDS:
-            self.df[f].update(getattr(doc, f).keys())
+            keys = getattr(doc, f).keys()
+            self.df[f].update(keys)
+            if self.prior_docs and f in PRIOR_FIELDS:
+                prior = self.prior
+                for k in keys:
+                    if k not in prior:
+                        prior[k] = self.prior_docs * prior_share(k)
 
     def remove(self, story: Story) -> None:
         if self.frozen:
             return
         self.n -= len(story.members)
+        gone: list[str] = []
         for f in FIELDS:
             table = self.df[f]
             table.subtract(story.df[f])
             for k in [k for k, v in story.df[f].items() if table[k] <= 0]:
                 del table[k]
+                if f in PRIOR_FIELDS:
+                    gone.append(k)
+        for k in gone:
+            if not any(k in self.df[f] for f in PRIOR_FIELDS):
+                self.prior.pop(k, None)
 
     def idf(self, f: str, key: str) -> float:
         if self.prior_docs and f in PRIOR_FIELDS:
-            prior = self.prior_docs * prior_share(key)
+            prior = self.prior.get(key)
+            if prior is None:
+                prior = self.prior_docs * prior_share(key)
             return math.log((self.n + self.prior_docs + 1) / (self.df[f].get(key, 0) + prior + 1)) + 1.0
         return math.log((self.n + 1) / (self.df[f].get(key, 0) + 1)) + 1.0
 
