@@ -26,12 +26,15 @@ import hashlib
 import os
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 PARSER_VERSION = 3
 DATA_DIR = "data/petrarch2"
@@ -588,6 +591,29 @@ def cache_dir() -> Path:
     return Path(base) / "newsgraph"
 
 
+def cached_pickle(path: Path, build: Callable[[], T], valid: Callable[[Any], bool]) -> T:
+    """What ``path`` holds when it can be read and ``valid`` accepts it; else ``build()``,
+    stored there for the next process (written to a temporary file and renamed, so a
+    reader never sees half a file; a cache that cannot be written is skipped)."""
+    try:
+        with path.open("rb") as fh:
+            cached: Any = pickle.load(fh)
+        if valid(cached):
+            return cast(T, cached)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        pass
+    built = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass
+    return built
+
+
 def parse_all() -> Dictionaries:
     """Parse every dictionary file (no cache)."""
     actors: list[ActorEntry] = []
@@ -606,23 +632,7 @@ def parse_all() -> Dictionaries:
 def dictionaries() -> Dictionaries:
     """All the dictionaries, parsed once per process (from the pickle cache when valid)."""
     path = cache_dir() / f"petrarch2-{_fingerprint()}.pickle"
-    try:
-        with path.open("rb") as fh:
-            cached: Any = pickle.load(fh)
-        if isinstance(cached, Dictionaries):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        pass
-    parsed = parse_all()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(parsed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass
-    return parsed
+    return cached_pickle(path, parse_all, lambda cached: isinstance(cached, Dictionaries))
 
 
 def load_verbs() -> VerbDictionary:

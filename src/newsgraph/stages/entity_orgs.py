@@ -28,8 +28,6 @@ stored hashes without tokenising anything.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -121,24 +119,12 @@ def patterns_path(nlp: Any) -> Path:
 def organisation_patterns(nlp: Any) -> list[tuple[int, ...]]:
     """The matcher's patterns, from the cache when it holds them for this tokenizer
     (built and stored otherwise; a cache that cannot be read or written is ignored)."""
-    path = patterns_path(nlp)
-    try:
-        with path.open("rb") as fh:
-            cached: Any = pickle.load(fh)
-        if isinstance(cached, list) and all(isinstance(p, tuple) for p in cached):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
-    patterns = _tokenised(nlp)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(patterns, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass
-    return patterns
+    from ..lexicons import petrarch
+
+    def valid(cached: Any) -> bool:
+        return isinstance(cached, list) and all(isinstance(p, tuple) for p in cached)
+
+    return petrarch.cached_pickle(patterns_path(nlp), lambda: _tokenised(nlp), valid)
 
 
 def _written_as_name(span: Any) -> bool:
