@@ -7,7 +7,9 @@ Folds group documents by topic (the label before the sub-event marker), so the
 two sub-events of a topic (e.g. two earthquakes) are always in the same fold and
 the model is scored on topics it never saw. Each fold fits weights and threshold
 on the other four, then clusters the held-out documents together in batch mode
-and streaming mode (file order and shuffled orders). Prints per-fold and mean scores.
+and streaming mode (file order and shuffled orders), each stream as it is and after the
+repair pass that ``newsgraph ingest`` runs at the end of a run (``_repaired``: what the
+store holds). Prints per-fold and mean scores.
 """
 
 from __future__ import annotations
@@ -60,7 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     docs, labels = load(args.records, args.dev)
     folds = group_folds([topic(lab) for lab in labels], args.folds)
-    results: dict[str, list[dict[str, float]]] = {"batch": [], "stream_file": [], "stream_shuffled": []}
+    results: dict[str, list[dict[str, float]]] = {
+        "batch": [],
+        "stream_file": [],
+        "stream_file_repaired": [],
+        "stream_shuffled": [],
+        "stream_shuffled_repaired": [],
+    }
     started = time.perf_counter()
     for k, held in enumerate(folds):
         held_set = set(held)
@@ -72,17 +80,22 @@ def main(argv: list[str] | None = None) -> int:
         gold = [labels[i] for i in held]
         out = {a.doc_id: a.story_id for a in batch(test_docs, weights)}
         results["batch"].append(score([out[d.id] for d in test_docs], gold))
-        out = {a.doc_id: a.story_id for a in stream(test_docs, weights)}
-        results["stream_file"].append(score([out[d.id] for d in test_docs], gold))
+        for repair in (False, True):
+            out = {a.doc_id: a.story_id for a in stream(test_docs, weights, repair=repair)}
+            results["stream_file" + ("_repaired" if repair else "")].append(score([out[d.id] for d in test_docs], gold))
         rng = random.Random(k)
         for _ in range(args.shuffles):
             order = list(test_docs)
             rng.shuffle(order)
-            out = {a.doc_id: a.story_id for a in stream(order, weights)}
-            results["stream_shuffled"].append(score([out[d.id] for d in test_docs], gold))
+            for repair in (False, True):
+                out = {a.doc_id: a.story_id for a in stream(order, weights, repair=repair)}
+                results["stream_shuffled" + ("_repaired" if repair else "")].append(
+                    score([out[d.id] for d in test_docs], gold)
+                )
         line = "  ".join(f"{m} F1 {results[m][-1]['bcubed_f1']:.3f} ARI {results[m][-1]['ari']:.3f}" for m in results)
         print(
-            f"fold {k}: {len(held)} docs, {len(set(gold))} stories, threshold {weights.threshold:.2f}  {line}",
+            f"fold {k}: {len(held)} docs, {len(set(gold))} stories, threshold {weights.threshold:.2f}"
+            f" merge {weights.merge_threshold:.2f}  {line}",
             file=sys.stderr,
         )
     summary = {

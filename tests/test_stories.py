@@ -250,3 +250,73 @@ def test_eval_stories_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         metrics = json.loads(capsys.readouterr().out)
         assert metrics["mode"] == mode and metrics["documents"] == len(picked)
         assert 0.0 <= metrics["bcubed_f1"] <= 1.0 and -1.0 <= metrics["ari"] <= 1.0
+
+
+def _repair_of(features: list, groups: list[list[str]], merge_threshold: float = 0.3):  # type: ignore[no-untyped-def]
+    """A Repair over ``features`` clustered as ``groups`` (lists of document ids)."""
+    import dataclasses
+
+    from newsgraph.stories.repair import Repair
+
+    clusterer = Clusterer(dataclasses.replace(load(), merge_threshold=merge_threshold))
+    clusterer.evicting = False
+    by_id = {f.id: f for f in features}
+    for group in groups:
+        clusterer.restore(story_id(group[0]), [(by_id[i], 1.0) for i in group])
+    story_of = {i: story_id(g[0]) for g in groups for i in g}
+    return Repair(clusterer, by_date(features), story_of, dict.fromkeys(story_of, 1.0))
+
+
+def test_repair_splits_a_joined_story_and_merges_a_broken_one() -> None:
+    from newsgraph.stories.repair import run
+
+    docs, labels = corpus()
+    features = [from_article(a) for a in docs]
+    quake_a = [a.id for a in docs if a.id.startswith("quake-a")]
+    quake_b = [a.id for a in docs if a.id.startswith("quake-b")]
+    trial = [a.id for a in docs if a.id.startswith("trial")]
+    # two events in one story, and one event in two stories
+    fixing = _repair_of(features, [quake_a + trial, quake_b[:2], quake_b[2:]])
+    counts = run(fixing)
+    assert counts["split"] >= 1 and counts["merged"] >= 1
+    predicted = [fixing.story_of[a.id] for a in docs]
+    assert score(predicted, labels)["bcubed_f1"] == pytest.approx(1.0)
+    # the part holding a story's first member keeps its id
+    assert fixing.story_of[quake_a[0]] == story_id(quake_a[0])
+    # with merging off (the threshold no probability reaches), the broken story stays broken
+    fixing = _repair_of(features, [quake_a, trial, quake_b[:2], quake_b[2:]], merge_threshold=2.0)
+    assert run(fixing)["merged"] == 0
+    assert len({fixing.story_of[i] for i in quake_b}) == 2
+
+
+def test_stream_with_repair_scores_at_least_the_stream() -> None:
+    docs, labels = corpus()
+    features = [from_article(a) for a in docs]
+    repaired = {a.doc_id: a.story_id for a in stream(features, repair=True)}
+    assert score([repaired[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
+
+
+def test_ingest_repairs_what_no_repair_has_seen(db: str) -> None:
+    from newsgraph.store import Store
+    from newsgraph.stories.persist import StoryAssigner
+
+    docs, labels = corpus()
+    with Store(db) as store:
+        assigner = StoryAssigner(store)
+        assigner.assign(docs)
+        store.write(docs, "test")
+        assigner.flush()
+        assert store.con.execute("SELECT count(*) FROM story_unrepaired").fetchone()[0] == 12
+        # a stream's mistake: one earthquake report in the trial's story
+        trial = store.con.execute("SELECT story_id FROM story_members WHERE doc_id = 'trial-a-0'").fetchone()[0]
+        store.con.execute("UPDATE story_members SET story_id = ? WHERE doc_id = 'quake-a-3'", [trial])
+        counts = StoryAssigner(store).repair()
+        assert counts["documents"] == 12 and counts["documents_moved"] == 1
+        members = dict(store.con.execute("SELECT doc_id, story_id FROM story_members").fetchall())
+        assert score([members[a.id] for a in docs], labels)["bcubed_f1"] == pytest.approx(1.0)
+        rec = json.loads(store.con.execute("SELECT record FROM documents WHERE id = 'quake-a-3'").fetchone()[0])
+        assert rec["story"] == members["quake-a-3"] != trial
+        assert store.con.execute("SELECT count(*) FROM story_unrepaired").fetchone()[0] == 0
+        n = dict(store.con.execute("SELECT story_id, n_articles FROM stories").fetchall())
+        assert sorted(n.values()) == [4, 4, 4]
+        assert StoryAssigner(store).repair()["documents"] == 0  # nothing left to repair

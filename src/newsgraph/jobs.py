@@ -39,6 +39,7 @@ TIMINGS = (
     "write",  # Store.write: the documents and their derived rows, one transaction per batch
     "story_write",  # the stories and memberships of the batch (StoryAssigner.flush)
     "crossdoc",  # merged events and entity ids (crossdoc.update)
+    "repair",  # the repair pass over the run's stories at its end (StoryAssigner.repair), and its crossdoc
     "total",
 )
 
@@ -288,6 +289,10 @@ def _ingest(
             progress(result)
     if pending:
         write(pending)
+    repairing = perf_counter()
+    if stories.repair()["documents_moved"]:  # the run's stories revised (issue 11)
+        crossdoc.sync(store)  # merged events of the documents that moved
+    seconds["repair"] = perf_counter() - repairing
     # the executor pulls the input through fresh(): its time is the read's and the lookup's
     seconds["pipeline"] = max(seconds["pipeline"] - seconds["read"] - seconds["lookup"], 0.0)
     seconds["total"] = perf_counter() - started
@@ -385,6 +390,8 @@ def load_parquet(
             for table in staged:
                 con.execute(f"DROP TABLE IF EXISTS _newsgraph_load_{table}")
             con.unregister("_newsgraph_load_order")
+    if stories.repair()["documents_moved"]:  # as ingest: the loaded stories revised
+        crossdoc.sync(store)
     return summary
 
 

@@ -29,7 +29,7 @@ from ..errors import RowError, SchemaVersionError, StoreError
 from ..model import Article, Skipped
 from .rows import DERIVED, repair_places, rows_for
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 log = logging.getLogger(__name__)
 
 

@@ -178,6 +178,12 @@ CREATE TABLE IF NOT EXISTS story_members (
     score    DOUBLE                   -- probability of the match when the document joined (1.0: it started the story)
 );
 
+-- schema 5: documents assigned by a stream and not yet revised by the repair pass
+-- (StoryAssigner.repair at the end of each ingest; a killed run's are repaired by the next)
+CREATE TABLE IF NOT EXISTS story_unrepaired (
+    doc_id VARCHAR PRIMARY KEY
+);
+
 -- issue 11: merged events (the reports of one event across the articles of a story)
 CREATE TABLE IF NOT EXISTS merged_events (
     event_id        VARCHAR PRIMARY KEY,

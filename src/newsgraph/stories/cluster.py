@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -439,59 +439,35 @@ def by_date(docs: Iterable[StoryDoc]) -> list[StoryDoc]:
     return sorted(listed, key=lambda d: (d.published is None, d.published or date.min))
 
 
-def stream(docs: Iterable[StoryDoc], weights: Weights | None = None) -> Iterator[Assignment]:
-    """Streaming mode: each document assigned once, in the order given."""
+def stream(docs: Iterable[StoryDoc], weights: Weights | None = None, repair: bool = False) -> list[Assignment]:
+    """Streaming mode: each document assigned once, in the order given; with ``repair``,
+    the run's stories are then revised by the repair pass (:mod:`.repair`), as
+    ``newsgraph ingest`` does at the end of a run."""
     clusterer = Clusterer(weights)
-    for doc in docs:
-        yield clusterer.assign(doc)
+    listed = list(docs)
+    if repair:
+        clusterer.evicting = False  # the repair pass sees every story of the run
+    assigned = [clusterer.assign(doc) for doc in listed]
+    if not repair:
+        return assigned
+    from .repair import of_clusterer, run
+
+    fixing = of_clusterer(clusterer, listed, assigned)
+    run(fixing)
+    return fixing.assignments()
 
 
 def batch(docs: Iterable[StoryDoc], weights: Weights | None = None, passes: int = 2) -> list[Assignment]:
-    """Batch mode (and the repair pass): document frequencies of the whole set first,
-    one streaming pass in publication order, then ``passes`` rounds in which every
-    document is taken out of its story and assigned again to the best one."""
+    """Batch mode (and ``newsgraph stories --recluster``): a streaming pass in publication
+    order over the whole set, the term weights growing as documents arrive as in a stream,
+    then the repair pass (reassign ``passes`` rounds, split, merge) with the weights of
+    the whole set."""
     listed = by_date(docs)
     clusterer = Clusterer(weights)
-    for doc in listed:
-        clusterer.freq.add(doc)
-    clusterer.freq.frozen = True
     clusterer.evicting = False
-    result = {d.id: clusterer.assign(d) for d in listed}
-    for _ in range(passes):
-        changed = 0
-        for doc in listed:
-            current = clusterer.stories[result[doc.id].story_id]
-            rest = [d for d in listed if d.id in current.scores and d.id != doc.id]
-            if not rest:
-                continue
-            # the story without this document
-            without = Story(id=current.id)
-            for d in rest:
-                without.add(d, clusterer.freq)
-            stay = clusterer.probability(doc, without)
-            best, p = clusterer.best(doc)
-            if best is None or best.id == current.id or p <= max(stay, clusterer.weights.threshold):
-                continue
-            _move(clusterer, listed, result, doc, current, best, p)
-            changed += 1
-        if not changed:
-            break
-    return [result[d.id] for d in listed]
+    assigned = [clusterer.assign(d) for d in listed]
+    from .repair import of_clusterer, run
 
-
-def _move(
-    clusterer: Clusterer,
-    listed: list[StoryDoc],
-    result: dict[str, Assignment],
-    doc: StoryDoc,
-    source: Story,
-    target: Story,
-    p: float,
-) -> None:
-    members = [d for d in listed if d.id in source.scores and d.id != doc.id]
-    rebuilt = Story(id=source.id)
-    for d in members:
-        rebuilt.add(d, clusterer.freq)
-        rebuilt.scores[d.id] = source.scores[d.id]
-    clusterer.stories[source.id] = rebuilt
-    result[doc.id] = clusterer.add(doc, target, p)
+    fixing = of_clusterer(clusterer, listed, assigned)
+    run(fixing, passes)
+    return fixing.assignments()

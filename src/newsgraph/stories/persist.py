@@ -3,9 +3,11 @@
 :class:`StoryAssigner` is what ``newsgraph ingest`` uses: it reloads the active
 stories (those seen within the window before the newest stored document) from
 the records of their members, assigns each batch of new documents against them,
-and writes the stories it touched. :func:`recluster` is the repair pass: it
-clusters a window of the store again in batch mode (which splits and merges) and
-rewrites the stories of that window.
+and writes the stories it touched; at the end of a run, :meth:`StoryAssigner.repair`
+revises the stories of every document a stream assigned and no repair has seen yet
+(table ``story_unrepaired``, so a killed run's are repaired by the next) with the
+repair pass of :mod:`.repair`. :func:`recluster` clusters a window of the store
+again in batch mode (which splits and merges) and rewrites the stories of that window.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from ..model import Article
 from ..store import Store
 from .cluster import Assignment, Clusterer, Story, batch
 from .features import StoryDoc, from_article
+from .repair import Repair, run
+
+REPAIR_MAX_DOCS = 20_000  # the repair pass at the end of an ingest reads at most this many documents
 
 
 @dataclass
@@ -35,20 +40,22 @@ class StoryRow:
     updated: str | None = None
 
 
-def _docs(store: Store, where: str, params: list[Any]) -> list[tuple[StoryDoc, str | None]]:
-    """StoryDocs of stored documents (from their records), with their current story."""
+def _docs(
+    store: Store, where: str, params: list[Any], order: str = "d.published NULLS LAST, d.ingested_at, d.id"
+) -> list[tuple[StoryDoc, str | None, float | None]]:
+    """StoryDocs of stored documents (from their records), with their current story and score."""
     with store._lock:
         rows = store.con.execute(
             f"""SELECT d.record, m.story_id, m.score FROM documents d
                 LEFT JOIN story_members m ON m.doc_id = d.id
-                WHERE {where} ORDER BY d.published NULLS LAST, d.ingested_at, d.id""",
+                WHERE {where} ORDER BY {order}""",
             params,
         ).fetchall()
     out = []
-    for record, sid, _score in rows:
+    for record, sid, score in rows:
         rec = json.loads(record)
         rec["metadata"] = {}
-        out.append((from_article(Article.from_record(rec)), sid))
+        out.append((from_article(Article.from_record(rec)), sid, score))
     return out
 
 
@@ -73,7 +80,7 @@ class StoryAssigner:
         else:  # undated stories: all of them (a store without dates stays small in practice)
             where, params = "m.story_id IN (SELECT story_id FROM stories WHERE last_seen IS NULL)", []
         members: dict[str, list[tuple[StoryDoc, float]]] = {}
-        for doc, sid in _docs(self.store, where, params):
+        for doc, sid, _score in _docs(self.store, where, params):
             if sid:
                 members.setdefault(sid, []).append((doc, 1.0))
         for sid, docs in members.items():
@@ -117,14 +124,66 @@ class StoryAssigner:
     def flush(self) -> int:
         """Write the memberships of the last batch and the stories it touched."""
         pending = getattr(self, "_pending", [])
-        write(self.store, self.touched.values(), pending)
+        write(self.store, self.touched.values(), pending, unrepaired=True)
         n = len(self.touched)
         self.touched = {}
         self._pending = []
         return n
 
+    def repair(self, max_docs: int = REPAIR_MAX_DOCS) -> dict[str, int]:
+        """The repair pass over the stories of every document no repair has seen (this
+        run's, and a killed run's): read from the store in publication order, revised
+        (:func:`.repair.run`) and written back; the records of documents that moved carry
+        their new story. Returns counts, with ``documents_moved``."""
+        out = {"documents": 0, "documents_moved": 0, "moved": 0, "split": 0, "merged": 0}
+        with self.store._lock:
+            row = self.store.con.execute(
+                """SELECT count(*) FROM story_members WHERE story_id IN (SELECT m.story_id FROM story_members m
+                   JOIN story_unrepaired u ON u.doc_id = m.doc_id)"""
+            ).fetchone()
+        n = row[0] if row else 0
+        if n == 0 or n > max_docs:  # nothing to do, or more than one pass should hold in memory
+            with self.store.transaction() as con:
+                con.execute("DELETE FROM story_unrepaired")
+            return out
+        found = _docs(
+            self.store,
+            """m.story_id IN (SELECT m2.story_id FROM story_members m2
+                              JOIN story_unrepaired u ON u.doc_id = m2.doc_id)""",
+            [],
+            order="d.published NULLS LAST, d.id",  # not the ingest time: a resumed run repairs as a clean one
+        )
+        clusterer = Clusterer(self.clusterer.weights)
+        clusterer.evicting = False
+        members: dict[str, list[tuple[StoryDoc, float]]] = {}
+        for doc, sid, score in found:
+            members.setdefault(str(sid), []).append((doc, 1.0 if score is None else score))
+        for sid, docs in members.items():
+            clusterer.restore(sid, docs)
+        listed = [d for d, _, _ in found]
+        scores = {d.id: 1.0 if score is None else score for d, _, score in found}
+        fixing = Repair(clusterer, listed, {d.id: str(sid) for d, sid, _ in found}, scores)
+        out.update(run(fixing))
+        out["documents"] = len(listed)
+        moved = [d.id for d, sid, _ in found if fixing.story_of[d.id] != sid]
+        out["documents_moved"] = len(moved)
+        if not moved:
+            with self.store.transaction() as con:
+                con.execute("DELETE FROM story_unrepaired WHERE doc_id IN (SELECT unnest(?))", [[d.id for d in listed]])
+            return out
+        self._loaded = False  # the active stories changed: reload before the next assignment
+        self.clusterer = Clusterer(self.clusterer.weights)
+        _rewrite(self.store, listed, set(members), fixing.assignments(), moved, clusterer)
+        return out
 
-def write(store: Store, stories: Iterable[Story], assignments: Iterable[Assignment]) -> None:
+
+def write(store: Store, stories: Iterable[Story], assignments: Iterable[Assignment], unrepaired: bool = False) -> None:
+    """Write memberships and stories; with ``unrepaired``, the documents await the repair pass."""
+    with store.transaction() as con:
+        _write(con, stories, assignments, unrepaired)
+
+
+def _write(con: Any, stories: Iterable[Story], assignments: Iterable[Assignment], unrepaired: bool = False) -> None:
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
     members = [(a.story_id, a.doc_id, a.score) for a in assignments]
     rows = [
@@ -139,23 +198,24 @@ def write(store: Store, stories: Iterable[Story], assignments: Iterable[Assignme
         )
         for s in stories
     ]
-    with store.transaction() as con:
-        if members:
-            con.execute("DELETE FROM story_members WHERE doc_id IN (SELECT unnest(?))", [[m[1] for m in members]])
-            con.executemany("INSERT INTO story_members VALUES (?, ?, ?)", members)
-        if rows:
-            con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [[r[0] for r in rows]])
-            con.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        # counts from the members table, so a story that lost documents to another stays right
-        ids = [r[0] for r in rows]
-        if ids:
-            con.execute(
-                """UPDATE stories SET n_articles = c.n FROM (
-                       SELECT story_id, count(*) AS n FROM story_members
-                       WHERE story_id IN (SELECT unnest(?)) GROUP BY story_id) c
-                   WHERE stories.story_id = c.story_id""",
-                [ids],
-            )
+    if members:
+        con.execute("DELETE FROM story_members WHERE doc_id IN (SELECT unnest(?))", [[m[1] for m in members]])
+        con.executemany("INSERT INTO story_members VALUES (?, ?, ?)", members)
+        if unrepaired:
+            con.execute("INSERT OR IGNORE INTO story_unrepaired SELECT unnest(?)", [[m[1] for m in members]])
+    if rows:
+        con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [[r[0] for r in rows]])
+        con.executemany("INSERT INTO stories VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    # counts from the members table, so a story that lost documents to another stays right
+    ids = [r[0] for r in rows]
+    if ids:
+        con.execute(
+            """UPDATE stories SET n_articles = c.n FROM (
+                   SELECT story_id, count(*) AS n FROM story_members
+                   WHERE story_id IN (SELECT unnest(?)) GROUP BY story_id) c
+               WHERE stories.story_id = c.story_id""",
+            [ids],
+        )
 
 
 def stamp_stories(con: Any, doc_ids: list[str]) -> None:
@@ -179,25 +239,39 @@ def recluster(store: Store, since: str | None = None, until: str | None = None) 
         where.append("substr(d.published, 1, ?) <= ?")
         params += [len(until), until]
     found = _docs(store, " AND ".join(where), params)
-    docs = [d for d, _ in found]
-    before = {sid for _, sid in found if sid}
+    docs = [d for d, _, _ in found]
+    before = {sid for _, sid, _ in found if sid}
     result = batch(docs)
-    stories: dict[str, Story] = {}
     clusterer = Clusterer()
+    after = _rewrite(store, docs, before, result, [d.id for d in docs], clusterer)
+    return {"documents": len(docs), "stories_before": len(before), "stories_after": after}
+
+
+def _rewrite(
+    store: Store,
+    docs: list[StoryDoc],
+    before: set[str],
+    result: list[Assignment],
+    stamp: list[str],
+    clusterer: Clusterer,
+) -> int:
+    """Replace the stories ``before`` of ``docs`` by those of ``result``; the records of
+    ``stamp`` carry their new story. Returns how many stories the documents now form."""
+    stories: dict[str, Story] = {}
     by_id = {d.id: d for d in docs}
     for a in result:
         story = stories.setdefault(a.story_id, Story(id=a.story_id))
         story.add(by_id[a.doc_id], clusterer.freq)
-    with store.transaction() as con:
+    with store.transaction() as con:  # one transaction: a kill leaves the old stories or the new
         if before:
             con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [sorted(before)])
-    write(store, stories.values(), result)
-    # documents of the old stories outside the window keep their story: recount it;
-    # the records of the window's documents carry their new story
-    with store.transaction() as con:
-        stamp_stories(con, [d.id for d in docs])
+        _write(con, stories.values(), result)
+        # documents of the old stories outside the window keep their story: recount it;
+        # the records of the window's documents carry their new story
+        stamp_stories(con, stamp)
+        con.execute("DELETE FROM story_unrepaired WHERE doc_id IN (SELECT unnest(?))", [list(by_id)])
         con.execute(
             """INSERT INTO stories SELECT m.story_id, NULL, NULL, NULL, count(*), 0, NULL FROM story_members m
                WHERE m.story_id NOT IN (SELECT story_id FROM stories) GROUP BY m.story_id"""
         )
-    return {"documents": len(docs), "stories_before": len(before), "stories_after": len(stories)}
+    return len(stories)

@@ -20,6 +20,7 @@ class Weights:
     threshold: float
     window_days: float = 7.0
     prior_docs: float = 0.0  # pseudo-documents of general English in the term weights (cluster.Frequencies)
+    merge_threshold: float = 2.0  # two stories merge in the repair pass from this probability (2.0: never)
     trained_on: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def probability(self, signals: list[float]) -> float:
@@ -44,6 +45,7 @@ class Weights:
             threshold=float(data["threshold"]),
             window_days=float(data.get("window_days", 7.0)),
             prior_docs=float(data.get("prior_docs", 0.0)),
+            merge_threshold=float(data.get("merge_threshold", 2.0)),
             trained_on=dict(data.get("trained_on") or {}),
         )
 
