@@ -245,7 +245,7 @@ def test_eval_stories_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     picked = [r for r in rows if r["story"] in ("1_ecb", "3_ecb")][:4] + [r for r in rows if r["story"] == "3_ecb"][:3]
     path = tmp_path / "stories.jsonl"
     path.write_text("".join(json.dumps({**r, "date": None}) + "\n" for r in picked), encoding="utf-8")
-    for mode in ("batch", "stream"):
+    for mode in ("batch", "stream", "online"):
         assert main(["eval", "stories", str(path), "--mode", mode, "--order", "file", "--workers", "1", "--json"]) == 0
         metrics = json.loads(capsys.readouterr().out)
         assert metrics["mode"] == mode and metrics["documents"] == len(picked)

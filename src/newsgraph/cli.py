@@ -585,7 +585,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("task")
     p.add_argument("file")
     p.add_argument(
-        "--mode", choices=("batch", "stream"), default="batch", help="stories: cluster all at once or one pass"
+        "--mode",
+        choices=("batch", "stream", "online"),
+        default="batch",
+        help="stories: all at once; as ingest stores (one pass, then the repair); one pass alone",
     )
     p.add_argument("--order", choices=("date", "file"), default="date", help="stories: publication or file order")
     p = sub.add_parser("events", parents=[common], help=cmd_events.__doc__)

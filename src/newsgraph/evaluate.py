@@ -562,17 +562,19 @@ def eval_quotes(path: str | Path, settings: Settings) -> Metrics:
 def eval_stories(
     path: str | Path, settings: Settings, mode: str = "batch", order: str = "date", executor: str = "local"
 ) -> Metrics:
-    """Stories of FORMATS.md: analyze every document, cluster them all together (``batch``,
-    or ``stream``: one pass, in publication order (``date``; undated documents last, in file
-    order) or in file order), and score the grouping against ``story`` with B-cubed and ARI.
-    With the spark executor, streaming clusters on Spark (time blocks, see executors/spark.py)."""
+    """Stories of FORMATS.md: analyze every document, cluster them all together (``batch``),
+    or as they arrive, in publication order (``date``; undated documents last, in file order)
+    or in file order: ``stream`` is what ``newsgraph ingest`` stores (one pass, then the
+    repair pass at the end of the run), ``online`` the one pass alone (what the records of
+    ``newsgraph analyze`` carry). Scores the grouping against ``story`` with B-cubed and ARI.
+    With the spark executor, online clustering runs on Spark (time blocks, see executors/spark.py)."""
     from . import executors
     from .model import Article
     from .stories import batch, by_date, from_article, stream
     from .stories.metrics import score
 
-    if mode not in ("batch", "stream") or order not in ("date", "file"):
-        raise EvalError(f"mode is batch or stream, order date or file (not {mode!r}, {order!r})", origin="eval")
+    if mode not in ("batch", "stream", "online") or order not in ("date", "file"):
+        raise EvalError(f"mode is batch, stream or online, order date or file (not {mode!r}, {order!r})", origin="eval")
     rows = list(read_jsonl(path))
     gold = {str(r["id"]): str(r["story"]) for r in rows}
     articles = [
@@ -585,12 +587,12 @@ def eval_stories(
     ordered = by_date(docs) if order == "date" else docs
     if mode == "batch":
         assigned = batch(ordered)
-    elif executor == "spark" and order == "date":
+    elif executor == "spark" and order == "date" and mode == "online":
         from .executors.spark import cluster_stories
 
         assigned = cluster_stories(ordered)
     else:
-        assigned = list(stream(ordered))
+        assigned = stream(ordered, repair=mode == "stream")
     predicted = {a.doc_id: a.story_id for a in assigned}
     ids = [d.id for d in docs]
     metrics: Metrics = score([predicted[i] for i in ids], [gold[i] for i in ids])

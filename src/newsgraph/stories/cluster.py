@@ -170,6 +170,12 @@ class Frequencies:
         # each active key's pseudo-document count, computed once when it arrives and
         # dropped with its last document, so the lookup costs what the df lookup does
         self.prior: dict[str, float] = {}
+        self.memo: dict[tuple[str, str], float] | None = None  # weights remembered while frozen
+
+    def freeze(self) -> None:
+        """No more documents come or go (the repair pass): each weight is computed once."""
+        self.frozen = True
+        self.memo = {}
 
     def add(self, doc: StoryDoc) -> None:
         if self.frozen:
@@ -201,6 +207,15 @@ class Frequencies:
                 self.prior.pop(k, None)
 
     def idf(self, f: str, key: str) -> float:
+        memo = self.memo
+        if memo is None:
+            return self._idf(f, key)
+        value = memo.get((f, key))
+        if value is None:
+            value = memo[(f, key)] = self._idf(f, key)
+        return value
+
+    def _idf(self, f: str, key: str) -> float:
         if self.prior_docs and f in PRIOR_FIELDS:
             prior = self.prior.get(key)
             if prior is None:

@@ -25,6 +25,7 @@ from .features import StoryDoc, from_article
 from .repair import Repair, run
 
 REPAIR_MAX_DOCS = 20_000  # the repair pass at the end of an ingest reads at most this many documents
+RUN_DOCS = 2_000  # the run's latest StoryDocs kept for the repair pass (the others are read back)
 
 
 @dataclass
@@ -41,21 +42,40 @@ class StoryRow:
 
 
 def _docs(
-    store: Store, where: str, params: list[Any], order: str = "d.published NULLS LAST, d.ingested_at, d.id"
+    store: Store,
+    where: str,
+    params: list[Any],
+    order: str = "d.published NULLS LAST, d.ingested_at, d.id",
+    known: dict[str, StoryDoc] | None = None,
 ) -> list[tuple[StoryDoc, str | None, float | None]]:
-    """StoryDocs of stored documents (from their records), with their current story and score."""
+    """StoryDocs of stored documents (from their records, unless ``known`` has them),
+    with their current story and score."""
     with store._lock:
         rows = store.con.execute(
-            f"""SELECT d.record, m.story_id, m.score FROM documents d
+            f"""SELECT d.id, m.story_id, m.score FROM documents d
                 LEFT JOIN story_members m ON m.doc_id = d.id
                 WHERE {where} ORDER BY {order}""",
             params,
         ).fetchall()
+        known = known or {}
+        missing = [r[0] for r in rows if r[0] not in known]
+        records = (
+            dict(
+                store.con.execute(
+                    "SELECT id, record FROM documents WHERE id IN (SELECT unnest(?))", [missing]
+                ).fetchall()
+            )
+            if missing
+            else {}
+        )
     out = []
-    for record, sid, score in rows:
-        rec = json.loads(record)
-        rec["metadata"] = {}
-        out.append((from_article(Article.from_record(rec)), sid, score))
+    for doc_id, sid, score in rows:
+        doc = known.get(doc_id)
+        if doc is None:
+            rec = json.loads(records[doc_id])
+            rec["metadata"] = {}
+            doc = from_article(Article.from_record(rec))
+        out.append((doc, sid, score))
     return out
 
 
@@ -67,6 +87,7 @@ class StoryAssigner:
         self.clusterer = clusterer or Clusterer()
         self.touched: dict[str, Story] = {}
         self._loaded = False
+        self.recent: dict[str, StoryDoc] = {}  # this run's latest documents, for the repair pass
 
     def _load(self) -> None:
         """The active window: members of stories last seen within the window of the newest one."""
@@ -92,6 +113,9 @@ class StoryAssigner:
             self._load()
         listed = list(articles)
         docs = {a.id: from_article(a) for a in listed}
+        self.recent.update(docs)
+        while len(self.recent) > RUN_DOCS:
+            del self.recent[next(iter(self.recent))]
         order = sorted(listed, key=lambda a: (a.published is None, a.published or ""))
         out = []
         for article in order:
@@ -152,6 +176,7 @@ class StoryAssigner:
                               JOIN story_unrepaired u ON u.doc_id = m2.doc_id)""",
             [],
             order="d.published NULLS LAST, d.id",  # not the ingest time: a resumed run repairs as a clean one
+            known=self.recent,
         )
         clusterer = Clusterer(self.clusterer.weights)
         clusterer.evicting = False

@@ -21,18 +21,21 @@ and resumed repairs to the same stories as a clean one.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cluster import Assignment, Clusterer, Prepared, Story, _dot, prepare, story_id
+from .cluster import MEMBER_TERMS, RECENT, Assignment, Clusterer, Prepared, Story, _dot, _tf, prepare, story_id
 from .features import StoryDoc
 
 SPLIT_MIN = 2  # documents in each part of a split
 SPLIT_SAMPLE = 60  # members of a large story the bisection looks at (the others follow the likelier part)
 MERGE_CANDIDATES = 3  # members of each story whose candidate stories are merge candidates
 NO_MERGE = 2.0  # a merge threshold no probability reaches
+REASSIGN_CANDIDATES = 5  # candidate stories (most shared index keys first) a document may move to
+MERGE_SAMPLE = 12  # members of each story scored against the other when two may merge
 
 
 @dataclass
@@ -45,9 +48,11 @@ class Repair:
     scores: dict[str, float]
     by_id: dict[str, StoryDoc] = field(init=False)
     _prep: dict[str, Prepared] = field(default_factory=dict, init=False)
+    _member: dict[str, dict[str, float]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {d.id: d for d in self.docs}
+        self.clusterer.freq.freeze()  # the set is whole: term weights no longer move
 
     def prep(self, doc: StoryDoc) -> Prepared:
         out = self._prep.get(doc.id)
@@ -61,12 +66,31 @@ class Repair:
     def members(self, sid: str) -> list[StoryDoc]:
         return [self.by_id[m] for m in self.clusterer.stories[sid].members if m in self.by_id]
 
+    def member_vector(self, doc: StoryDoc) -> dict[str, float]:
+        """The unit TF-IDF body vector a story keeps of a recent member (as Story.add makes it)."""
+        out = self._member.get(doc.id)
+        if out is None:
+            idf = self.clusterer.freq.idf
+            vec = {k: v * idf("body", k) for k, v in _tf(doc.body).items()}
+            norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
+            top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
+            out = self._member[doc.id] = {k: v / norm for k, v in top}
+        return out
+
+    def _story(self, sid: str, docs: list[StoryDoc]) -> Story:
+        story = Story(id=sid)
+        for d in docs:
+            story.add(d)  # no term weights: the recent members' vectors come from the cache
+        tail = docs[-RECENT:]
+        story.recent = [self.member_vector(d) for d in tail]
+        story.recent_entities = [set(d.entities) for d in tail]
+        return story
+
     def build(self, sid: str, docs: list[StoryDoc], register: bool = True) -> Story:
         """A story of ``docs`` (in the order given) under id ``sid``, put in the clusterer."""
-        story = Story(id=sid)
+        story = self._story(sid, docs)
         c = self.clusterer
         for d in docs:
-            story.add(d, c.freq)
             story.scores[d.id] = self.scores.get(d.id, 1.0)
             self.story_of[d.id] = sid
             if register:
@@ -76,10 +100,33 @@ class Repair:
 
     def detached(self, docs: list[StoryDoc]) -> Story:
         """A story of ``docs`` that is not in the clusterer (to score against)."""
-        story = Story(id="")
-        for d in docs:
-            story.add(d, self.clusterer.freq)
-        return story
+        return self._story("", docs)
+
+    def without(self, story: Story, doc: StoryDoc, rest: list[StoryDoc]) -> Story:
+        """``story`` less ``doc`` (its other members ``rest``), by subtraction: to score against."""
+        out = Story(id="")
+        out.members = [d.id for d in rest]
+        for d in rest:
+            if d.source:
+                out.sources.add(d.source)
+            if d.published:
+                out.first = min(out.first or d.published, d.published)
+                out.last = max(out.last or d.published, d.published)
+        out.years = story.years - Counter(doc.years)
+        out.dates = story.dates - Counter(doc.dates)
+        for f in story.sums:
+            sums = dict(story.sums[f])
+            for k, v in _tf(getattr(doc, f)).items():
+                left = sums.get(k, 0.0) - v
+                if left > 1e-9:
+                    sums[k] = left
+                else:
+                    sums.pop(k, None)
+            out.sums[f] = sums
+        tail = rest[-RECENT:]
+        out.recent = [self.member_vector(d) for d in tail]
+        out.recent_entities = [set(d.entities) for d in tail]
+        return out
 
     def assignments(self) -> list[Assignment]:
         out = []
@@ -99,17 +146,21 @@ class Repair:
 def reassign(r: Repair, passes: int = 2) -> int:
     """Rounds in which every document may move to a likelier story; returns the moves."""
     moved = 0
+    touched: set[str] | None = None  # after the first round, only stories a move changed
     for _ in range(passes):
         changed = 0
+        now: set[str] = set()
         for doc in r.docs:
             sid = r.story_of[doc.id]
+            if touched is not None and sid not in touched:
+                continue
             current = r.clusterer.stories[sid]
             rest = [m for m in r.members(sid) if m.id != doc.id]
             if not rest:
                 continue
-            stay = r.p(doc, r.detached(rest))
+            stay = r.p(doc, r.without(current, doc, rest))
             best, p = None, 0.0
-            for story in r.clusterer.candidates(doc):
+            for story in r.clusterer.candidates(doc)[:REASSIGN_CANDIDATES]:
                 if story.id == current.id:
                     continue
                 q = r.p(doc, story)
@@ -120,10 +171,12 @@ def reassign(r: Repair, passes: int = 2) -> int:
             r.scores[doc.id] = p
             r.build(sid, rest, register=False)
             r.build(best.id, [*r.members(best.id), doc])
+            now.update((sid, best.id))
             changed += 1
         moved += changed
         if not changed:
             break
+        touched = now
     return moved
 
 
@@ -170,7 +223,7 @@ def split(r: Repair) -> int:
         docs = r.members(sid)
         if len(docs) < 2 * SPLIT_MIN or len(docs) != len(r.clusterer.stories[sid].members):
             continue  # too small, or holds documents outside the set (a stored story's older part)
-        sample = docs if len(docs) <= SPLIT_SAMPLE else docs[:: math.ceil(len(docs) / SPLIT_SAMPLE)]
+        sample = _sample(docs, SPLIT_SAMPLE)
         parts = _bisect(r, sample)
         if parts is None:
             continue
@@ -200,10 +253,15 @@ def split(r: Repair) -> int:
 
 def _pair_p(r: Repair, a: str, b: str) -> float:
     sa, sb = r.clusterer.stories[a], r.clusterer.stories[b]
-    da, db = r.members(a), r.members(b)
+    da, db = _sample(r.members(a), MERGE_SAMPLE), _sample(r.members(b), MERGE_SAMPLE)
     if not da or not db:
         return 0.0
     return (sum(r.p(d, sb) for d in da) / len(da) + sum(r.p(d, sa) for d in db) / len(db)) / 2
+
+
+def _sample(docs: list[StoryDoc], n: int) -> list[StoryDoc]:
+    """At most ``n`` of ``docs``, evenly spread."""
+    return docs if len(docs) <= n else docs[:: math.ceil(len(docs) / n)]
 
 
 def merges(r: Repair, floor: float) -> Iterator[float]:
@@ -256,7 +314,8 @@ def run(r: Repair, passes: int = 2) -> dict[str, int]:
     out = {"moved": reassign(r, passes)}
     out["split"] = split(r)
     out["merged"] = merge(r)
-    out["moved"] += reassign(r, passes)
+    if out["split"] or out["merged"]:
+        out["moved"] += reassign(r, 1)
     return out
 
 
