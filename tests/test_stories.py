@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -218,17 +219,23 @@ def test_ingest_assigns_against_the_store(db: str) -> None:
         assert g.stories(since="2009-04-08").total == 1
 
 
+def store_with_stories(store: Any, docs: list[Article]) -> None:
+    """As one ingest batch: stories assigned, documents written, stories written."""
+    from newsgraph.stories.persist import StoryAssigner
+
+    assigner = StoryAssigner(store)
+    assigner.assign(docs)
+    store.write(docs, "test")
+    assigner.flush()
+
+
 def test_cli_stories_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     from newsgraph.cli import main
     from newsgraph.store import Store
-    from newsgraph.stories.persist import StoryAssigner
 
     docs, _ = corpus()
     with Store(db) as store:
-        assigner = StoryAssigner(store)
-        assigner.assign(docs)
-        store.write(docs, "test")
-        assigner.flush()
+        store_with_stories(store, docs)
     assert main(["stories", "--db", db, "--json"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(rows) == 3 and all(r["n_articles"] == 4 and r["n_sources"] == 4 for r in rows)
@@ -289,7 +296,7 @@ def test_repair_splits_a_joined_story_and_merges_a_broken_one() -> None:
     assert len({fixing.story_of[i] for i in quake_b}) == 2
 
 
-def test_stream_with_repair_scores_at_least_the_stream() -> None:
+def test_stream_with_repair_keeps_a_right_clustering() -> None:
     docs, labels = corpus()
     features = [from_article(a) for a in docs]
     repaired = {a.doc_id: a.story_id for a in stream(features, repair=True)}
@@ -302,10 +309,7 @@ def test_ingest_repairs_what_no_repair_has_seen(db: str) -> None:
 
     docs, labels = corpus()
     with Store(db) as store:
-        assigner = StoryAssigner(store)
-        assigner.assign(docs)
-        store.write(docs, "test")
-        assigner.flush()
+        store_with_stories(store, docs)
         assert store.con.execute("SELECT count(*) FROM story_unrepaired").fetchone()[0] == 12
         # a stream's mistake: one earthquake report in the trial's story
         trial = store.con.execute("SELECT story_id FROM story_members WHERE doc_id = 'trial-a-0'").fetchone()[0]

@@ -98,10 +98,7 @@ class Story:
 
     def add(self, doc: StoryDoc, freq: Frequencies | None = None) -> None:
         if freq is not None:
-            vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
-            norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
-            top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
-            self.recent.append({k: v / norm for k, v in top})
+            self.recent.append(member_vector(doc, freq))
             self.recent_entities.append(set(doc.entities))
             del self.recent[:-RECENT], self.recent_entities[:-RECENT]
         if not self.members:
@@ -133,6 +130,15 @@ class Story:
         if len(body) > 2 * STORY_TERMS:
             self.sums["body"] = dict(sorted(body.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
             self._norms.pop("body", None)
+
+
+def member_vector(doc: StoryDoc, freq: Frequencies) -> dict[str, float]:
+    """What a story keeps of a recent member: its heaviest MEMBER_TERMS body terms,
+    weighted by TF-IDF and divided by the norm of the whole vector."""
+    vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
+    norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
+    top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
+    return {k: v / norm for k, v in top}
 
 
 PRIOR_FIELDS = frozenset({"body", "lead", "entities"})
@@ -458,16 +464,12 @@ def stream(docs: Iterable[StoryDoc], weights: Weights | None = None, repair: boo
     """Streaming mode: each document assigned once, in the order given; with ``repair``,
     the run's stories are then revised by the repair pass (:mod:`.repair`), as
     ``newsgraph ingest`` does at the end of a run."""
-    clusterer = Clusterer(weights)
-    listed = list(docs)
-    if repair:
-        clusterer.evicting = False  # the repair pass sees every story of the run
-    assigned = [clusterer.assign(doc) for doc in listed]
     if not repair:
-        return assigned
-    from .repair import of_clusterer, run
+        clusterer = Clusterer(weights)
+        return [clusterer.assign(doc) for doc in docs]
+    from .repair import run, streamed
 
-    fixing = of_clusterer(clusterer, listed, assigned)
+    fixing = streamed(list(docs), weights)
     run(fixing)
     return fixing.assignments()
 
@@ -477,12 +479,8 @@ def batch(docs: Iterable[StoryDoc], weights: Weights | None = None, passes: int 
     order over the whole set, the term weights growing as documents arrive as in a stream,
     then the repair pass (reassign ``passes`` rounds, split, merge) with the weights of
     the whole set."""
-    listed = by_date(docs)
-    clusterer = Clusterer(weights)
-    clusterer.evicting = False
-    assigned = [clusterer.assign(d) for d in listed]
-    from .repair import of_clusterer, run
+    from .repair import run, streamed
 
-    fixing = of_clusterer(clusterer, listed, assigned)
+    fixing = streamed(by_date(docs), weights)
     run(fixing, passes)
     return fixing.assignments()

@@ -18,7 +18,7 @@ import numpy as np
 from .cluster import SIGNALS, Clusterer, Story, by_date, prepare, signals, stream
 from .features import StoryDoc
 from .metrics import bcubed
-from .repair import NO_MERGE, merges, of_clusterer, reassign, split
+from .repair import NO_MERGE, merges, reassign, split, streamed
 from .weights import Weights
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
@@ -141,10 +141,7 @@ def merge_level(docs: Sequence[StoryDoc], labels: Sequence[str], weights: Weight
     training documents' batch clustering the best B-cubed F1; returns it and that F1.
     Merging goes likeliest pair first, so a threshold's merges are a prefix of the lowest
     threshold's: one run scores them all."""
-    listed = by_date(docs)
-    clusterer = Clusterer(weights)
-    clusterer.evicting = False
-    fixing = of_clusterer(clusterer, listed, [clusterer.assign(d) for d in listed])
+    fixing = streamed(by_date(docs), weights)
     reassign(fixing)
     split(fixing)
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cluster import MEMBER_TERMS, RECENT, Assignment, Clusterer, Prepared, Story, _dot, _tf, prepare, story_id
+from .cluster import RECENT, Assignment, Clusterer, Prepared, Story, _dot, _tf, member_vector, prepare, story_id
 from .features import StoryDoc
+from .weights import Weights
 
 SPLIT_MIN = 2  # documents in each part of a split
 SPLIT_SAMPLE = 60  # members of a large story the bisection looks at (the others follow the likelier part)
@@ -67,14 +68,9 @@ class Repair:
         return [self.by_id[m] for m in self.clusterer.stories[sid].members if m in self.by_id]
 
     def member_vector(self, doc: StoryDoc) -> dict[str, float]:
-        """The unit TF-IDF body vector a story keeps of a recent member (as Story.add makes it)."""
         out = self._member.get(doc.id)
         if out is None:
-            idf = self.clusterer.freq.idf
-            vec = {k: v * idf("body", k) for k, v in _tf(doc.body).items()}
-            norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
-            top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
-            out = self._member[doc.id] = {k: v / norm for k, v in top}
+            out = self._member[doc.id] = member_vector(doc, self.clusterer.freq)
         return out
 
     def _story(self, sid: str, docs: list[StoryDoc]) -> Story:
@@ -319,5 +315,10 @@ def run(r: Repair, passes: int = 2) -> dict[str, int]:
     return out
 
 
-def of_clusterer(clusterer: Clusterer, docs: list[StoryDoc], assigned: list[Assignment]) -> Repair:
+def streamed(docs: list[StoryDoc], weights: Weights | None = None) -> Repair:
+    """One streaming pass over ``docs`` in the order given, every story kept (no window
+    eviction), ready for the repair pass."""
+    clusterer = Clusterer(weights)
+    clusterer.evicting = False
+    assigned = [clusterer.assign(d) for d in docs]
     return Repair(clusterer, docs, {a.doc_id: a.story_id for a in assigned}, {a.doc_id: a.score for a in assigned})
