@@ -178,16 +178,18 @@ class StoryAssigner:
             order="d.published NULLS LAST, d.id",  # not the ingest time: a resumed run repairs as a clean one
             known=self.recent,
         )
+        listed = [d for d, _, _ in found]
         clusterer = Clusterer(self.clusterer.weights)
         clusterer.evicting = False
-        members: dict[str, list[tuple[StoryDoc, float]]] = {}
-        for doc, sid, score in found:
-            members.setdefault(str(sid), []).append((doc, 1.0 if score is None else score))
-        for sid, docs in members.items():
-            clusterer.restore(sid, docs)
-        listed = [d for d, _, _ in found]
+        for doc in listed:
+            clusterer.freq.add(doc)
         scores = {d.id: 1.0 if score is None else score for d, _, score in found}
         fixing = Repair(clusterer, listed, {d.id: str(sid) for d, sid, _ in found}, scores)
+        members: dict[str, list[StoryDoc]] = {}
+        for doc, sid, _ in found:
+            members.setdefault(str(sid), []).append(doc)
+        for sid, docs in members.items():
+            fixing.build(sid, docs)
         out.update(run(fixing))
         out["documents"] = len(listed)
         moved = [d.id for d, sid, _ in found if fixing.story_of[d.id] != sid]

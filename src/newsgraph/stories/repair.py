@@ -33,7 +33,7 @@ from .weights import Weights
 
 SPLIT_MIN = 2  # documents in each part of a split
 SPLIT_SAMPLE = 60  # members of a large story the bisection looks at (the others follow the likelier part)
-MERGE_CANDIDATES = 3  # members of each story whose candidate stories are merge candidates
+MERGE_CANDIDATES = 3  # a story's merge candidates: its first members' first candidate stories, this many of each
 NO_MERGE = 2.0  # a merge threshold no probability reaches
 REASSIGN_CANDIDATES = 5  # candidate stories (most shared index keys first) a document may move to
 MERGE_SAMPLE = 12  # members of each story scored against the other when two may merge
@@ -50,6 +50,7 @@ class Repair:
     by_id: dict[str, StoryDoc] = field(init=False)
     _prep: dict[str, Prepared] = field(default_factory=dict, init=False)
     _member: dict[str, dict[str, float]] = field(default_factory=dict, init=False)
+    changed: set[str] = field(default_factory=set, init=False)  # stories built since last cleared
 
     def __post_init__(self) -> None:
         self.by_id = {d.id: d for d in self.docs}
@@ -92,6 +93,7 @@ class Repair:
             if register:
                 c._register(story, d)
         c.stories[sid] = story
+        self.changed.add(sid)
         return story
 
     def detached(self, docs: list[StoryDoc]) -> Story:
@@ -139,10 +141,11 @@ class Repair:
         return sid
 
 
-def reassign(r: Repair, passes: int = 2) -> int:
-    """Rounds in which every document may move to a likelier story; returns the moves."""
+def reassign(r: Repair, passes: int = 2, only: set[str] | None = None) -> int:
+    """Rounds in which every document (of the stories ``only``, when given) may move to a
+    likelier story; returns the moves."""
     moved = 0
-    touched: set[str] | None = None  # after the first round, only stories a move changed
+    touched = only  # after the first round, only stories a move changed
     for _ in range(passes):
         changed = 0
         now: set[str] = set()
@@ -270,7 +273,8 @@ def merges(r: Repair, floor: float) -> Iterator[float]:
     def candidates(sid: str) -> set[str]:
         out: set[str] = set()
         for d in r.members(sid)[:MERGE_CANDIDATES]:
-            out.update(s.id for s in r.clusterer.candidates(d) if s.id != sid and s.id in mine)
+            found = [s.id for s in r.clusterer.candidates(d) if s.id != sid and s.id in mine]
+            out.update(found[:MERGE_CANDIDATES])
         return out
 
     def score(sid: str) -> None:
@@ -308,10 +312,11 @@ def merge(r: Repair) -> int:
 def run(r: Repair, passes: int = 2) -> dict[str, int]:
     """Reassign, split, merge and reassign again; returns how many of each."""
     out = {"moved": reassign(r, passes)}
+    r.changed = set()
     out["split"] = split(r)
     out["merged"] = merge(r)
-    if out["split"] or out["merged"]:
-        out["moved"] += reassign(r, 1)
+    if r.changed:  # the documents of the stories a split or a merge made
+        out["moved"] += reassign(r, 1, only={sid for sid in r.changed if sid in r.clusterer.stories})
     return out
 
 
