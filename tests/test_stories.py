@@ -123,15 +123,17 @@ def test_packaged_weights_are_learned() -> None:
 def test_term_weights_lean_on_general_english_not_on_the_batch() -> None:
     """In a small batch every word is in few documents; the general-English prior still
     weighs an everyday word below a name, and a word no document holds stays heaviest."""
+    from collections import Counter
+
+    from newsgraph.stories import StoryDoc
     from newsgraph.stories.cluster import Frequencies, prior_share
 
     assert prior_share("police") > prior_share("earthquake") > prior_share("klitschko")
     assert prior_share("mount cook") < prior_share("mount")
     plain, smoothed = Frequencies(), Frequencies(prior_docs=1000)
     for freq in (plain, smoothed):
-        for _ in range(3):
-            freq.df["body"].update(["police", "klitschko"])
-            freq.n += 1
+        for i in range(3):
+            freq.add(StoryDoc(id=str(i), body=Counter(["police", "klitschko"])))
     assert plain.idf("body", "police") == plain.idf("body", "klitschko")
     assert smoothed.idf("body", "police") < smoothed.idf("body", "klitschko") < smoothed.idf("body", "zzqx")
     # places and actors are ids, not English: the batch's own frequencies only
@@ -155,6 +157,12 @@ def test_term_priors_leave_with_their_last_document() -> None:
     assert {"summit", "klitschko"} <= set(freq.prior)
     freq.remove(evicted)
     assert "klitschko" not in freq.prior and "summit" in freq.prior
+    # the weights kept per key follow the eviction: as if the evicted story never came
+    fresh = Frequencies(prior_docs=1000)
+    fresh.add(StoryDoc(id="a", body=Counter(["summit"]), entities=Counter(["summit"])))
+    for f in ("body", "entities", "places"):
+        for key in ("summit", "klitschko"):
+            assert freq.idf(f, key) == pytest.approx(fresh.idf(f, key), rel=1e-12)
 
 
 def test_stream_separates_same_type_events_by_place_and_people() -> None:

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
+
 from .features import StoryDoc
 from .weights import Weights, load
 
@@ -62,10 +64,6 @@ def story_id(first_doc_id: str) -> str:
     return "s" + hashlib.sha1(first_doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:15]
 
 
-def _tf(counts: Counter[str]) -> dict[str, float]:
-    return {k: 1.0 + math.log(v) for k, v in counts.items() if v > 0}
-
-
 @dataclass
 class Story:
     id: str
@@ -80,18 +78,35 @@ class Story:
     sums: dict[str, dict[str, float]] = field(default_factory=lambda: {f: {} for f in FIELDS})
     df: dict[str, Counter[str]] = field(default_factory=lambda: {f: Counter() for f in FIELDS})
     scores: dict[str, float] = field(default_factory=dict)
-    # unit TF-IDF vectors and entity sets of the latest members
-    recent: list[dict[str, float]] = field(default_factory=list, repr=False)
+    # unit TF-IDF vectors (see member_vector) and entity sets of the latest members
+    recent: list[Member] = field(default_factory=list, repr=False)
     recent_entities: list[set[str]] = field(default_factory=list, repr=False)
     # squared norms of the TF-IDF centroids, cached: (documents counted when computed, value)
     _norms: dict[str, tuple[int, float]] = field(default_factory=dict, repr=False)
+    _stack: tuple[list[Member], np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def stacked(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The recent members' vectors end to end: columns, values, and which member
+        each entry belongs to (rebuilt when the recent members change)."""
+        stack = self._stack
+        recent = self.recent
+        if stack is None or len(stack[0]) != len(recent) or any(a is not b for a, b in zip(stack[0], recent)):
+            if recent:
+                cols = np.concatenate([m.cols for m in recent])
+                vals = np.concatenate([m.vals for m in recent])
+                owner = np.repeat(np.arange(len(recent)), [len(m.cols) for m in recent])
+            else:
+                cols, vals, owner = np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int64)
+            stack = self._stack = (list(recent), cols, vals, owner)
+        return stack[1], stack[2], stack[3]
 
     def norm(self, f: str, freq: Frequencies) -> float:
         """Squared norm of the field's TF-IDF centroid; recomputed when the story changed
         or the document frequencies have moved by more than 5% since."""
         cached = self._norms.get(f)
         if cached is None or abs(freq.n - cached[0]) > 0.05 * cached[0]:
-            value = math.fsum((s * freq.idf(f, k)) ** 2 for k, s in self.sums[f].items())
+            top, logs = freq.tops[f], freq.logs[f]
+            value = math.fsum([(s * (top - logs[k])) ** 2 for k, s in self.sums[f].items()])
             cached = (freq.n, value)
             self._norms[f] = cached
         return cached[1]
@@ -112,33 +127,46 @@ class Story:
         self.years.update(doc.years)
         self.dates.update(doc.dates)
         for f in FIELDS:
-            counts: Counter[str] = getattr(doc, f)
+            tf = doc.tf(f)
             sums = self.sums[f]
             cached = self._norms.get(f) if freq is not None else None
             change = 0.0
-            for k, v in _tf(counts).items():
-                old = sums.get(k, 0.0)
-                sums[k] = old + v
-                if cached is not None and freq is not None:
-                    change += ((old + v) ** 2 - old**2) * freq.idf(f, k) ** 2
+            if cached is not None and freq is not None:
+                top, logs = freq.tops[f], freq.logs[f]
+                for k, v in tf.items():
+                    old = sums.get(k, 0.0)
+                    sums[k] = old + v
+                    change += ((old + v) ** 2 - old**2) * (top - logs[k]) ** 2
+            else:
+                for k, v in tf.items():
+                    sums[k] = sums.get(k, 0.0) + v
             if cached is not None:  # the cached norm follows the keys that changed
                 self._norms[f] = (cached[0], cached[1] + change)
             else:
                 self._norms.pop(f, None)
-            self.df[f].update(counts.keys())
+            self.df[f].update(tf.keys())
         body = self.sums["body"]
         if len(body) > 2 * STORY_TERMS:
             self.sums["body"] = dict(sorted(body.items(), key=lambda kv: -kv[1])[:STORY_TERMS])
             self._norms.pop("body", None)
 
 
-def member_vector(doc: StoryDoc, freq: Frequencies) -> dict[str, float]:
+@dataclass(frozen=True, eq=False)
+class Member:
+    """A sparse vector over the body vocabulary's columns (:meth:`Frequencies.columns`)."""
+
+    cols: np.ndarray  # int64
+    vals: np.ndarray  # float64
+
+
+def member_vector(doc: StoryDoc, freq: Frequencies) -> Member:
     """What a story keeps of a recent member: its heaviest MEMBER_TERMS body terms,
     weighted by TF-IDF and divided by the norm of the whole vector."""
-    vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
-    norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
+    top_, logs = freq.tops["body"], freq.logs["body"]
+    vec = {k: v * (top_ - logs[k]) for k, v in doc.tf("body").items()}
+    norm = math.sqrt(math.fsum([v * v for v in vec.values()])) or 1.0
     top = sorted(vec.items(), key=lambda kv: -kv[1])[:MEMBER_TERMS]
-    return {k: v / norm for k, v in top}
+    return Member(freq.columns([k for k, _ in top]), np.array([v / norm for _, v in top], dtype=np.float64))
 
 
 PRIOR_FIELDS = frozenset({"body", "lead", "entities"})
@@ -163,10 +191,27 @@ def _word_share(word: str) -> float:
     return -math.expm1(-PRIOR_LENGTH * word_frequency(word, "en", minimum=1e-8))
 
 
+class _Logs(dict[str, float]):
+    """One field's ``log(df + prior + 1)`` per active key; a key no active document holds
+    (df 0) is computed on the fly and not kept."""
+
+    def __init__(self, freq: Frequencies, f: str) -> None:
+        super().__init__()
+        self.freq, self.f = freq, f
+
+    def __missing__(self, key: str) -> float:
+        return math.log(self.freq.pseudo(self.f, key) + 1.0)
+
+
 class Frequencies:
     """Document frequencies per field over the active documents, smoothed towards
     general English: ``prior_docs`` pseudo-documents drawn from it are counted as
-    well, so a word's weight does not hinge on how many documents a batch holds."""
+    well, so a word's weight does not hinge on how many documents a batch holds.
+
+    A key's weight is ``idf = tops[f] - logs[f][key]``, with ``tops[f] = log(n + prior_docs + 1) + 1``
+    (``log(n + 1) + 1`` for the fields without the prior) and ``logs[f][key] = log(df + prior + 1)``
+    kept per active key and updated only when its document frequency moves, so the hot
+    loops look a weight up instead of computing it."""
 
     def __init__(self, prior_docs: float = 0.0) -> None:
         self.n = 0
@@ -174,60 +219,105 @@ class Frequencies:
         self.frozen = False
         self.prior_docs = prior_docs
         # each active key's pseudo-document count, computed once when it arrives and
-        # dropped with its last document, so the lookup costs what the df lookup does
+        # dropped with its last document
         self.prior: dict[str, float] = {}
-        self.memo: dict[tuple[str, str], float] | None = None  # weights remembered while frozen
+        self.logs: dict[str, _Logs] = {f: _Logs(self, f) for f in FIELDS}
+        self.tops: dict[str, float] = {}
+        self._moved()
+        # a column per body key of the active documents (reused once its last document
+        # leaves), so vectors can be compared with numpy; ``scratch`` holds one dense vector
+        self.column: dict[str, int] = {}
+        self._free: list[int] = []
+        self.scratch = np.zeros(1024)
 
     def freeze(self) -> None:
-        """No more documents come or go (the repair pass): each weight is computed once."""
+        """No more documents come or go (the repair pass)."""
         self.frozen = True
-        self.memo = {}
+
+    def columns(self, keys: list[str]) -> np.ndarray:
+        """The body columns of ``keys`` (a key no active document holds gets one too)."""
+        column = self.column
+        missing = [k for k in keys if k not in column]
+        if missing:
+            self._open(missing)
+        return np.array([column[k] for k in keys], dtype=np.int64)
+
+    def _open(self, keys: Iterable[str]) -> None:
+        column, free = self.column, self._free
+        for k in keys:
+            if k not in column:
+                column[k] = free.pop() if free else len(column)
+        if len(column) + len(free) > len(self.scratch):  # the highest column in use is below this
+            self.scratch = np.zeros(2 * (len(column) + len(free)))
+
+    def pseudo(self, f: str, key: str) -> float:
+        """The key's document frequency plus its general-English pseudo-documents."""
+        df = self.df[f].get(key, 0)
+        if not self.prior_docs or f not in PRIOR_FIELDS:
+            return float(df)
+        prior = self.prior.get(key)
+        if prior is None:
+            prior = self.prior_docs * prior_share(key)
+        return df + prior
+
+    def _moved(self) -> None:
+        smoothed = math.log(self.n + self.prior_docs + 1.0) + 1.0
+        plain = math.log(self.n + 1.0) + 1.0
+        self.tops = {f: smoothed if self.prior_docs and f in PRIOR_FIELDS else plain for f in FIELDS}
 
     def add(self, doc: StoryDoc) -> None:
         if self.frozen:
             return
         self.n += 1
+        self._moved()
         for f in FIELDS:
             keys = getattr(doc, f).keys()
-            self.df[f].update(keys)
-            if self.prior_docs and f in PRIOR_FIELDS:
+            table = self.df[f]
+            table.update(keys)
+            smoothed = self.prior_docs and f in PRIOR_FIELDS
+            if smoothed:
                 prior = self.prior
                 for k in keys:
                     if k not in prior:
                         prior[k] = self.prior_docs * prior_share(k)
+            if f == "body":
+                self._open(keys)
+            logs, log, prior = self.logs[f], math.log, self.prior
+            if smoothed:
+                for k in keys:
+                    logs[k] = log(table[k] + prior[k] + 1.0)
+            else:
+                for k in keys:
+                    logs[k] = log(table[k] + 1.0)
 
     def remove(self, story: Story) -> None:
         if self.frozen:
             return
         self.n -= len(story.members)
+        self._moved()
         gone: list[str] = []
         for f in FIELDS:
-            table = self.df[f]
+            table, logs = self.df[f], self.logs[f]
             table.subtract(story.df[f])
-            for k in [k for k, v in story.df[f].items() if table[k] <= 0]:
-                del table[k]
-                if f in PRIOR_FIELDS:
-                    gone.append(k)
+            for k in story.df[f]:
+                if table[k] <= 0:
+                    del table[k]
+                    logs.pop(k, None)
+                    if f == "body" and k in self.column:
+                        self._free.append(self.column.pop(k))
+                    if f in PRIOR_FIELDS:
+                        gone.append(k)
         for k in gone:
             if not any(k in self.df[f] for f in PRIOR_FIELDS):
                 self.prior.pop(k, None)
+        for f in FIELDS:  # the keys that stay, with their lower counts
+            logs = self.logs[f]
+            for k in story.df[f]:
+                if k in self.df[f]:
+                    logs[k] = math.log(self.pseudo(f, k) + 1.0)
 
     def idf(self, f: str, key: str) -> float:
-        memo = self.memo
-        if memo is None:
-            return self._idf(f, key)
-        value = memo.get((f, key))
-        if value is None:
-            value = memo[(f, key)] = self._idf(f, key)
-        return value
-
-    def _idf(self, f: str, key: str) -> float:
-        if self.prior_docs and f in PRIOR_FIELDS:
-            prior = self.prior.get(key)
-            if prior is None:
-                prior = self.prior_docs * prior_share(key)
-            return math.log((self.n + self.prior_docs + 1) / (self.df[f].get(key, 0) + prior + 1)) + 1.0
-        return math.log((self.n + 1) / (self.df[f].get(key, 0) + 1)) + 1.0
+        return self.tops[f] - self.logs[f][key]
 
 
 @dataclass
@@ -235,24 +325,32 @@ class Prepared:
     """A document's vectors under the current document frequencies, computed once per
     assignment and shared by every candidate story."""
 
-    fields: dict[str, tuple[list[tuple[str, float]], float]]  # per field: (key, tf*idf^2), squared norm
+    fields: dict[str, tuple[dict[str, float], float]]  # per field: key -> tf*idf^2, squared norm
     body: dict[str, float]  # unit TF-IDF body vector
     entity_weights: dict[str, float]
+    body_cols: np.ndarray  # the body vector as columns and values
+    body_vals: np.ndarray
 
 
 def prepare(doc: StoryDoc, freq: Frequencies) -> Prepared:
     fields = {}
+    vectors: dict[str, dict[str, float]] = {}
     for f in FIELDS:
-        pairs, dn = [], 0.0
-        for k, v in _tf(getattr(doc, f)).items():
-            w = freq.idf(f, k)
-            dn += (v * w) ** 2
-            pairs.append((k, v * w * w))
+        top, logs = freq.tops[f], freq.logs[f]
+        pairs, vec, dn = {}, {}, 0.0
+        for k, v in doc.tf(f).items():
+            w = top - logs[k]
+            x = v * w
+            dn += x * x
+            pairs[k] = x * w
+            vec[k] = x
         fields[f] = (pairs, dn)
-    vec = {k: v * freq.idf("body", k) for k, v in _tf(doc.body).items()}
-    norm = math.sqrt(math.fsum(v * v for v in vec.values())) or 1.0
-    weights = {k: freq.idf("entities", k) * (1.0 + math.log(v)) for k, v in doc.entities.items()}
-    return Prepared(fields, {k: v / norm for k, v in vec.items()}, weights)
+        vectors[f] = vec
+    body = vectors["body"]
+    norm = math.sqrt(math.fsum([v * v for v in body.values()])) or 1.0
+    unit = {k: v / norm for k, v in body.items()}
+    cols = freq.columns(list(unit))
+    return Prepared(fields, unit, vectors["entities"], cols, np.fromiter(unit.values(), np.float64, len(unit)))
 
 
 def _cosine(prep: Prepared, story: Story, f: str, freq: Frequencies) -> float:
@@ -260,13 +358,10 @@ def _cosine(prep: Prepared, story: Story, f: str, freq: Frequencies) -> float:
     pairs, dn = prep.fields[f]
     if not pairs or not sums or not dn:
         return 0.0
-    dot = 0.0
-    for k, v in pairs:
-        s = sums.get(k)
-        if s:
-            dot += v * s
-    if dot == 0.0:
+    common = pairs.keys() & sums.keys()
+    if not common:
         return 0.0
+    dot = math.fsum([pairs[k] * sums[k] for k in common])  # exactly rounded: the same in any order
     sn = story.norm(f, freq)
     return dot / math.sqrt(dn * sn) if sn else 0.0
 
@@ -284,7 +379,7 @@ def signals(
     else:
         out += [0.0, 0.0]
     out += _date_signals(doc, story)
-    out += _member_links(doc, story, prep)
+    out += _member_links(doc, story, prep, freq)
     if doc.published and story.first and story.last:
         out += [math.exp(-_gap(doc.published, story) / max(window_days / 3, 1.0)), 0.0]
     else:
@@ -311,17 +406,22 @@ def _date_signals(doc: StoryDoc, story: Story) -> list[float]:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    get = b.get
-    return sum([v * get(k, 0.0) for k, v in a.items()])  # a list, not a generator: the same sum, faster
+    """Dot product of two sparse vectors: over their shared keys (a set intersection, in C),
+    summed exactly rounded so the result does not depend on the order of a set."""
+    return math.fsum([a[k] * b[k] for k in a.keys() & b.keys()])
 
 
-def _member_links(doc: StoryDoc, story: Story, prep: Prepared) -> list[float]:
+def _member_links(doc: StoryDoc, story: Story, prep: Prepared, freq: Frequencies) -> list[float]:
     """Links to the story's latest members one by one: the highest and the mean TF-IDF
     cosine; the share of the document's entity weight the story never mentions; the
     highest entity overlap (Jaccard) with one member."""
-    cosines = [_dot(prep.body, m) for m in story.recent] if prep.body else []
+    cosines: list[float] = []
+    if prep.body and story.recent:
+        cols, vals, owner = story.stacked()
+        scratch = freq.scratch  # the document's vector, dense for the length of this call
+        scratch[prep.body_cols] = prep.body_vals
+        cosines = np.bincount(owner, weights=vals * scratch[cols], minlength=len(story.recent)).tolist()
+        scratch[prep.body_cols] = 0.0
     total = math.fsum(prep.entity_weights.values())
     known = story.sums["entities"]
     novel = math.fsum(w for k, w in prep.entity_weights.items() if k not in known) / total if total else 0.0
@@ -359,7 +459,8 @@ class Clusterer:
     # -- index ------------------------------------------------------------------
     def keys(self, doc: StoryDoc) -> list[str]:
         words = [k for k in doc.body if " " not in k and not k[:1].isdigit()]
-        rare = sorted(words, key=lambda k: -(1.0 + math.log(doc.body[k])) * self.freq.idf("body", k))
+        top, logs, log, body = self.freq.tops["body"], self.freq.logs["body"], math.log, doc.body
+        rare = sorted(words, key=lambda k: -(1.0 + log(body[k])) * (top - logs[k]))
         keys = [f"t:{k}" for k in rare[:RARE_TERMS]]
         keys += [f"e:{k}" for k in doc.entities] + [f"p:{k}" for k in doc.places]
         return keys

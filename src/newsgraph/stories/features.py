@@ -11,11 +11,15 @@ carry labels).
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import re
+import runpy
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 
 from ..model import Article
 
@@ -26,9 +30,20 @@ MAX_TERMS = 400  # the body terms kept per document (most frequent), so memory p
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
+    """spaCy's English stop words, read from its module file: importing ``spacy`` would
+    cost the ingest's main process, which runs no spaCy, most of a second per run."""
+    words: set[str] | None = None
+    spec = importlib.util.find_spec("spacy")  # a top-level package: found, not imported
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root) / "lang" / "en" / "stop_words.py"
+        if path.is_file():
+            words = runpy.run_path(str(path))["STOP_WORDS"]
+            break
+    if words is None:
+        from spacy.lang.en.stop_words import STOP_WORDS
 
-    return frozenset(STOP_WORDS) | {"said", "says", "told", "new", "year", "years", "like", "just"}
+        words = STOP_WORDS
+    return frozenset(words) | {"said", "says", "told", "new", "year", "years", "like", "just"}
 
 
 def terms(text: str, bigrams: bool = False) -> Counter[str]:
@@ -79,6 +94,15 @@ class StoryDoc:
     actors: Counter[str] = field(default_factory=Counter)
     years: frozenset[str] = frozenset()
     dates: frozenset[str] = frozenset()
+    _tfs: dict[str, dict[str, float]] = field(default_factory=dict, repr=False, compare=False)
+
+    def tf(self, f: str) -> dict[str, float]:
+        """Sublinear term frequencies (1 + log count) of a field, computed once: the
+        clusterer reads them for every story it compares the document with."""
+        out = self._tfs.get(f)
+        if out is None:
+            out = self._tfs[f] = {k: 1.0 + math.log(v) for k, v in getattr(self, f).items() if v > 0}
+        return out
 
 
 def lead_text(article: Article) -> str:

@@ -181,6 +181,7 @@ class StoryAssigner:
         listed = [d for d, _, _ in found]
         clusterer = Clusterer(self.clusterer.weights)
         clusterer.evicting = False
+        clusterer.freq.prior = dict(self.clusterer.freq.prior)  # the same weights: no need to look them up again
         for doc in listed:
             clusterer.freq.add(doc)
         scores = {d.id: 1.0 if score is None else score for d, _, score in found}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .cluster import RECENT, Assignment, Clusterer, Prepared, Story, _dot, _tf, member_vector, prepare, story_id
+from .cluster import RECENT, Assignment, Clusterer, Member, Prepared, Story, _dot, member_vector, prepare, story_id
 from .features import StoryDoc
 from .weights import Weights
 
@@ -49,7 +49,7 @@ class Repair:
     scores: dict[str, float]
     by_id: dict[str, StoryDoc] = field(init=False)
     _prep: dict[str, Prepared] = field(default_factory=dict, init=False)
-    _member: dict[str, dict[str, float]] = field(default_factory=dict, init=False)
+    _member: dict[str, Member] = field(default_factory=dict, init=False)
     changed: set[str] = field(default_factory=set, init=False)  # stories built since last cleared
 
     def __post_init__(self) -> None:
@@ -68,7 +68,7 @@ class Repair:
     def members(self, sid: str) -> list[StoryDoc]:
         return [self.by_id[m] for m in self.clusterer.stories[sid].members if m in self.by_id]
 
-    def member_vector(self, doc: StoryDoc) -> dict[str, float]:
+    def member_vector(self, doc: StoryDoc) -> Member:
         out = self._member.get(doc.id)
         if out is None:
             out = self._member[doc.id] = member_vector(doc, self.clusterer.freq)
@@ -112,15 +112,24 @@ class Repair:
                 out.last = max(out.last or d.published, d.published)
         out.years = story.years - Counter(doc.years)
         out.dates = story.dates - Counter(doc.dates)
+        freq = self.clusterer.freq  # frozen: the story's cached norms stay valid
         for f in story.sums:
             sums = dict(story.sums[f])
-            for k, v in _tf(getattr(doc, f)).items():
-                left = sums.get(k, 0.0) - v
+            top, logs = freq.tops[f], freq.logs[f]
+            before = story.norm(f, freq)
+            drop = 0.0  # what the document's keys took out of the squared norm
+            for k, v in doc.tf(f).items():
+                old = sums.get(k, 0.0)
+                left = old - v
                 if left > 1e-9:
                     sums[k] = left
                 else:
                     sums.pop(k, None)
+                    left = 0.0
+                drop += (old * old - left * left) * (top - logs[k]) ** 2
             out.sums[f] = sums
+            if before - drop > 1e-9 * before:  # else (nearly nothing left) computed afresh when read
+                out._norms[f] = (freq.n, before - drop)
         tail = rest[-RECENT:]
         out.recent = [self.member_vector(d) for d in tail]
         out.recent_entities = [set(d.entities) for d in tail]
