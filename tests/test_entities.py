@@ -139,3 +139,20 @@ def test_rulers_hold_the_patterns_spacy_would_give(pipeline):
         reference.add_patterns(ruler.patterns)
         assert ruler.phrase_matcher.__reduce__()[1][1] == reference.phrase_matcher.__reduce__()[1][1]
         assert dict(ruler._ent_ids) == dict(reference._ent_ids)
+
+
+@pytest.mark.parametrize("first", ["T.J. DiLeo", "Tony DiLeo"])
+def test_a_surname_joins_the_first_mentioned_of_two_full_names_of_one_length(first: str) -> None:
+    """Two full names of one length share the surname: the surname goes to the one the
+    article named first, in every process (not by the order of a set of strings)."""
+    from newsgraph.stages.entities import cluster
+
+    second = "Tony DiLeo" if first == "T.J. DiLeo" else "T.J. DiLeo"
+    text = f"{first} met {second}. DiLeo said"
+    spans = [
+        (0, len(first), first, "PERSON", None),
+        (len(first) + 5, len(first) + 5 + len(second), second, "PERSON", None),
+        (text.index("DiLeo said"), text.index("DiLeo said") + 5, "DiLeo", "PERSON", None),
+    ]
+    by_name = {e.name: len(e.mentions) for e in cluster(spans)}
+    assert by_name == {first: 2, second: 1}

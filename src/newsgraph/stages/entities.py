@@ -256,7 +256,9 @@ def cluster(spans: list[tuple[int, int, str, str, str | None]], separate: set[in
         pending.append((start, end, surface if offset >= 0 else text, label, name))
         if label == "PERSON":
             person_names.append(name)
-    full_people = sorted({n for n in person_names if len(name_words(n)) >= 2}, key=lambda n: -len(n))
+    # longest first; among names of one length, the first mentioned (a set here would order
+    # "T.J. DiLeo" and "Tony DiLeo" by string hash, which differs from one process to the next)
+    full_people = sorted(dict.fromkeys(n for n in person_names if len(name_words(n)) >= 2), key=lambda n: -len(n))
     by_acronym = {acronym(n): n for _, _, _, lbl, n in pending if lbl == "ORG" and len(name_words(n)) >= 2}
     for start, end, surface, label, name in pending:
         if (label == "PERSON" and len(name_words(name)) == 1) or label == "PERSON":
