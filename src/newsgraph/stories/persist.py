@@ -201,7 +201,7 @@ class StoryAssigner:
             return out
         self._loaded = False  # the active stories changed: reload before the next assignment
         self.clusterer = Clusterer(self.clusterer.weights)
-        _rewrite(self.store, listed, set(members), fixing.assignments(), moved, clusterer)
+        _rewrite(self.store, listed, set(members), fixing.assignments(), moved)
         return out
 
 
@@ -270,8 +270,7 @@ def recluster(store: Store, since: str | None = None, until: str | None = None) 
     docs = [d for d, _, _ in found]
     before = {sid for _, sid, _ in found if sid}
     result = batch(docs)
-    clusterer = Clusterer()
-    after = _rewrite(store, docs, before, result, [d.id for d in docs], clusterer)
+    after = _rewrite(store, docs, before, result, [d.id for d in docs])
     return {"documents": len(docs), "stories_before": len(before), "stories_after": after}
 
 
@@ -281,7 +280,6 @@ def _rewrite(
     before: set[str],
     result: list[Assignment],
     stamp: list[str],
-    clusterer: Clusterer,
 ) -> int:
     """Replace the stories ``before`` of ``docs`` by those of ``result``; the records of
     ``stamp`` carry their new story. Returns how many stories the documents now form."""
@@ -289,7 +287,7 @@ def _rewrite(
     by_id = {d.id: d for d in docs}
     for a in result:
         story = stories.setdefault(a.story_id, Story(id=a.story_id))
-        story.add(by_id[a.doc_id], clusterer.freq)
+        story.add(by_id[a.doc_id])  # what the rows need (span, counts, title), no vectors
     with store.transaction() as con:  # one transaction: a kill leaves the old stories or the new
         if before:
             con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [sorted(before)])
