@@ -190,6 +190,7 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
             key = name_key(name, type)
             context.setdefault(story_docs[doc_id], {}).setdefault((eid, type, key), Known(eid, type, key))
         assigned: list[dict[str, Any]] = []
+        surnames: dict[str, list[str]] = {}  # the store's full names per surname (unchanged until _write)
         by_doc: dict[str, list[tuple[int, str, str, str]]] = {}
         story_of: dict[str, str] = {}
         for doc_id, index, name, type, kb_id, story, _published in rows:
@@ -219,7 +220,7 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
                 key = name_key(name, type)
                 eid = _context_match(key, type, local) or _context_match(key, type, known.values())
                 if eid is None and type == "PERSON":
-                    eid = _by_cooccurrence(con, key, [k.entity_id for k in local])
+                    eid = _by_cooccurrence(con, key, [k.entity_id for k in local], surnames)
                 eid = eid or entity_id(type, f"{key}\x1f{story}")
                 local.append(Known(eid, type, key))
                 assigned.append({"doc_id": doc_id, "entity": index, "entity_id": eid})
@@ -230,19 +231,22 @@ def link_entities(store: Store, doc_ids: Iterable[str]) -> dict[str, int]:
     return {"entities": len(assigned), "entity_ids": len({a["entity_id"] for a in assigned})}
 
 
-def _by_cooccurrence(con: Any, surname: str, mine: list[str]) -> str | None:
+def _by_cooccurrence(con: Any, surname: str, mine: list[str], seen: dict[str, list[str]]) -> str | None:
     """The full-name person elsewhere in the store with this surname who shares the most
-    co-occurring entities with this document (at least two, and more than any other)."""
+    co-occurring entities with this document (at least two, and more than any other);
+    ``seen`` remembers each surname's candidates for the rest of the batch."""
     if len(set(mine)) < 2:
         return None
-    candidates = [
-        r[0]
-        for r in con.execute(
-            """SELECT entity_id FROM entity_ids WHERE type = 'PERSON' AND contains(name, ' ')
-               AND lower(name) LIKE '% ' || ? LIMIT 50""",
-            [surname],
-        ).fetchall()
-    ]
+    candidates = seen.get(surname)
+    if candidates is None:
+        candidates = seen[surname] = [
+            r[0]
+            for r in con.execute(
+                """SELECT entity_id FROM entity_ids WHERE type = 'PERSON' AND contains(name, ' ')
+                   AND lower(name) LIKE '% ' || ? LIMIT 50""",
+                [surname],
+            ).fetchall()
+        ]
     if not candidates:
         return None
     shared = con.execute(
