@@ -274,21 +274,25 @@ class Frequencies:
             keys = getattr(doc, f).keys()
             table = self.df[f]
             table.update(keys)
-            smoothed = self.prior_docs and f in PRIOR_FIELDS
-            if smoothed:
+            if self.prior_docs and f in PRIOR_FIELDS:
                 prior = self.prior
                 for k in keys:
                     if k not in prior:
                         prior[k] = self.prior_docs * prior_share(k)
             if f == "body":
                 self._open(keys)
-            logs, log, prior = self.logs[f], math.log, self.prior
-            if smoothed:
-                for k in keys:
-                    logs[k] = log(table[k] + prior[k] + 1.0)
-            else:
-                for k in keys:
-                    logs[k] = log(table[k] + 1.0)
+            self._refresh(f, keys)
+
+    def _refresh(self, f: str, keys: Iterable[str]) -> None:
+        """``logs[f]`` of active keys whose document frequency moved (their prior is held)."""
+        table, logs, log = self.df[f], self.logs[f], math.log
+        if self.prior_docs and f in PRIOR_FIELDS:
+            prior = self.prior
+            for k in keys:
+                logs[k] = log(table[k] + prior[k] + 1.0)
+        else:
+            for k in keys:
+                logs[k] = log(table[k] + 1.0)
 
     def remove(self, story: Story) -> None:
         if self.frozen:
@@ -311,10 +315,7 @@ class Frequencies:
             if not any(k in self.df[f] for f in PRIOR_FIELDS):
                 self.prior.pop(k, None)
         for f in FIELDS:  # the keys that stay, with their lower counts
-            logs = self.logs[f]
-            for k in story.df[f]:
-                if k in self.df[f]:
-                    logs[k] = math.log(self.pseudo(f, k) + 1.0)
+            self._refresh(f, [k for k in story.df[f] if k in self.df[f]])
 
     def idf(self, f: str, key: str) -> float:
         return self.tops[f] - self.logs[f][key]

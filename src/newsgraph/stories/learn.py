@@ -18,8 +18,8 @@ import numpy as np
 from .cluster import SIGNALS, Clusterer, Story, by_date, prepare, signals, stream
 from .features import StoryDoc
 from .metrics import bcubed
-from .repair import NO_MERGE, merges, reassign, split, streamed
-from .weights import Weights
+from .repair import merges, reassign, split, streamed
+from .weights import NO_MERGE, Weights
 
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(2, 19))
 PRIOR_DOCS = 1000.0  # general-English pseudo-documents in the term weights, chosen by 5-fold CV (bench/stories_cv.py)

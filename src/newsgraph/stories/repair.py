@@ -34,7 +34,6 @@ from .weights import Weights
 SPLIT_MIN = 2  # documents in each part of a split
 SPLIT_SAMPLE = 60  # members of a large story the bisection looks at (the others follow the likelier part)
 MERGE_CANDIDATES = 3  # a story's merge candidates: its first members' first candidate stories, this many of each
-NO_MERGE = 2.0  # a merge threshold no probability reaches
 REASSIGN_CANDIDATES = 5  # candidate stories (most shared index keys first) a document may move to
 MERGE_SAMPLE = 12  # members of each story scored against the other when two may merge
 
@@ -78,10 +77,14 @@ class Repair:
         story = Story(id=sid)
         for d in docs:
             story.add(d)  # no term weights: the recent members' vectors come from the cache
+        self._recent(story, docs)
+        return story
+
+    def _recent(self, story: Story, docs: list[StoryDoc]) -> None:
+        """The story's latest members (the last RECENT of ``docs``), from the cached vectors."""
         tail = docs[-RECENT:]
         story.recent = [self.member_vector(d) for d in tail]
         story.recent_entities = [set(d.entities) for d in tail]
-        return story
 
     def build(self, sid: str, docs: list[StoryDoc], register: bool = True) -> Story:
         """A story of ``docs`` (in the order given) under id ``sid``, put in the clusterer."""
@@ -130,9 +133,7 @@ class Repair:
             out.sums[f] = sums
             if before - drop > 1e-9 * before:  # else (nearly nothing left) computed afresh when read
                 out._norms[f] = (freq.n, before - drop)
-        tail = rest[-RECENT:]
-        out.recent = [self.member_vector(d) for d in tail]
-        out.recent_entities = [set(d.entities) for d in tail]
+        self._recent(out, rest)
         return out
 
     def assignments(self) -> list[Assignment]:

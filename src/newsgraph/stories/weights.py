@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+NO_MERGE = 2.0  # a merge threshold no probability reaches
+
 
 @dataclass(frozen=True)
 class Weights:
@@ -20,7 +22,7 @@ class Weights:
     threshold: float
     window_days: float = 7.0
     prior_docs: float = 0.0  # pseudo-documents of general English in the term weights (cluster.Frequencies)
-    merge_threshold: float = 2.0  # two stories merge in the repair pass from this probability (2.0: never)
+    merge_threshold: float = NO_MERGE  # two stories merge in the repair pass from this probability
     trained_on: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def probability(self, signals: list[float]) -> float:
@@ -45,7 +47,7 @@ class Weights:
             threshold=float(data["threshold"]),
             window_days=float(data.get("window_days", 7.0)),
             prior_docs=float(data.get("prior_docs", 0.0)),
-            merge_threshold=float(data.get("merge_threshold", 2.0)),
+            merge_threshold=float(data.get("merge_threshold", NO_MERGE)),
             trained_on=dict(data.get("trained_on") or {}),
         )
 
