@@ -235,3 +235,42 @@ def test_a_place_naming_a_disease_is_not_a_place(analysed):
     places = _mentioned(analysed["health"])
     assert not {"Lyme", "West Nile", "Marburg"} & set(places)
     assert {"Connecticut", "Hartford", "Uganda"} <= set(places)
+
+
+def _found(gaz, text: str, ents: list[tuple[str, str]]) -> set[str]:
+    """The recognizer's candidates on ``text`` parsed by the shared pipeline, with the NER's
+    spans replaced by ``ents`` (each the first unused occurrence of its words), so a rule is
+    tested whatever the small model reads."""
+    from spacy.tokens import Span
+
+    from newsgraph.geo.recognize import Recognizer
+    from newsgraph.nlp import load_spacy
+
+    doc = load_spacy(Settings().spacy_model)(text)
+    spans, used = [], set()
+    for words, label in ents:
+        n = len(words.split())
+        start = next(i for i in range(len(doc)) if doc[i : i + n].text == words and i not in used)
+        used.add(start)
+        spans.append(Span(doc, start, start + n, label=label))
+    doc.ents = spans
+    return {c.text for c in Recognizer(gaz).find(doc)}
+
+
+def test_a_name_read_as_a_person_elsewhere_is_not_a_place(gaz):
+    text = "Wladimir Klitschko won in Mannheim. Wladimir Klitschko said the fight was easy."
+    found = _found(gaz, text, [("Wladimir Klitschko", "GPE"), ("Mannheim", "GPE"), ("Wladimir Klitschko", "PERSON")])
+    assert found == {"Mannheim"}
+
+
+def test_a_comma_before_a_lowercase_word_is_not_a_place_qualifier(gaz):
+    # "Is" is a town in the gazetteer, but "Vitali, is" is a name and a verb
+    found = _found(gaz, "His brother, Vitali, is the champion.", [("Vitali", "PERSON")])
+    assert "Vitali" not in found
+    found = _found(gaz, "He grew up in Vitali, Zamboanga.", [("Vitali", "PERSON")])
+    assert "Vitali" in found  # the locative still makes it a place
+
+
+def test_mount_and_fort_are_looked_up_written_out(gaz):
+    assert gaz.lookup("Mt Cook") == gaz.lookup("Mount Cook") != []
+    assert "Ft. Worth" in gaz and "Mt. Cook" in gaz

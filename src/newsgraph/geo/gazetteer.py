@@ -83,6 +83,17 @@ def normalize(name: str) -> str:
     return s
 
 
+_ABBREVIATIONS = (("mt. ", "mount "), ("mt ", "mount "), ("ft. ", "fort "), ("ft ", "fort "))
+
+
+def _unabbreviated(key: str) -> str | None:
+    """A normalised name with a leading "Mt"/"Ft" written out, or None."""
+    for short, full in _ABBREVIATIONS:
+        if key.startswith(short):
+            return full + key[len(short) :]
+    return None
+
+
 def _latin(name: str) -> bool:
     return (
         bool(name) and all(ord(c) < 0x250 or unicodedata.combining(c) for c in name) and any(c.isalpha() for c in name)
@@ -439,8 +450,16 @@ class Gazetteer:
         return made
 
     def lookup(self, name: str) -> list[Place]:
-        """Every place with this name (any of its names), as normalised by :func:`normalize`."""
-        return self.lookup_key(normalize(name))
+        """Every place with this name (any of its names), as normalised by :func:`normalize`;
+        "Mt Cook" and "Ft. Worth" are looked up as "Mount Cook" and "Fort Worth" when the
+        gazetteer lacks the short form."""
+        key = normalize(name)
+        out = self.lookup_key(key)
+        if not out:
+            full = _unabbreviated(key)
+            if full is not None:
+                out = self.lookup_key(full)
+        return out
 
     def lookup_key(self, key: str) -> list[Place]:
         i = bisect_left(self._keys, key)
@@ -455,7 +474,11 @@ class Gazetteer:
         return i < len(self._keys) and self._keys[i] == key
 
     def __contains__(self, name: str) -> bool:
-        return self.has_key(normalize(name))
+        key = normalize(name)
+        if self.has_key(key):
+            return True
+        full = _unabbreviated(key)
+        return full is not None and self.has_key(full)
 
     def __len__(self) -> int:
         return len(self._columns[0])

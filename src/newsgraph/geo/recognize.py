@@ -128,6 +128,7 @@ class Recognizer:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
         self.stop = {normalize(w) for w in curated().get("stop_names") or []}
+        self._person_names: set[str] = set()
 
     # -- gazetteer tests -----------------------------------------------------------------
     def best(self, text: str) -> Place | None:
@@ -169,6 +170,8 @@ class Recognizer:
         self._extra: list[Candidate] = []
         taken: set[int] = set()  # token indices already inside a candidate
         person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
+        # names the model also read as a person elsewhere in the text ("Wladimir Klitschko")
+        self._person_names = {e.text for e in doc.ents if e.label_ == "PERSON"}
 
         def add(start: int, end: int, kind: str, source: str, dem: Place | None = None) -> None:
             if any(i in taken for i in range(start, end)):
@@ -251,6 +254,8 @@ class Recognizer:
             return  # a surname the model took for a place ("Buhari said")
         if label == "GPE" and not any(t.is_title or t.is_upper for t in doc[start:end]):
             return
+        if label == "GPE" and text in self._person_names:
+            return  # no gazetteer place, and the model reads the same name as a person elsewhere
         kind = FACILITY if label == "FAC" else TOPONYM
         if label == "GPE" and end - start == 1 and doc[start].pos_ != "PROPN":
             return
@@ -367,7 +372,13 @@ class Recognizer:
         prev = doc[start - 1].lower_ if start > 0 else ""
         nxt = doc[end].text if end < len(doc) else ""
         after = doc[end + 1].text if end + 1 < len(doc) else ""
-        cue = prev in LOCATIVE or (nxt == "," and (after in self.gaz or normalize(after) in self.gaz.us_states))
+        qualified = (
+            nxt == ","
+            and end + 1 < len(doc)
+            and (doc[end + 1].is_title or doc[end + 1].is_upper)  # "Vitali, is": not a qualifier
+            and (after in self.gaz or normalize(after) in self.gaz.us_states)
+        )
+        cue = prev in LOCATIVE or qualified
         if big and (cue or (end - start >= 2 and any(p.feature != "city" for p in places))):
             add(start, end, TOPONYM, "ner:PERSON:place")
 
