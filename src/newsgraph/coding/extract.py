@@ -349,6 +349,11 @@ class Extractor:
             return self.lex.verbs["attack"], tok  # "would strike the United States"; workers who strike protest
         if lemma in self.lex.report_verbs and any(c.dep_ in {"ccomp", "xcomp"} for c in tok.children):
             return None
+        if lemma in STRIVE_VERBS and any(
+            c.dep_ in {"xcomp", "advcl"} and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in tok.children
+        ):
+            return None  # "would fight to maintain the protections": an effort, not combat
         trig = self.lex.verbs.get(lemma)
         mode = self.options.cameo
         # attitude and reporting verbs ("plans to", "failed to", "said") stay with the rules that
@@ -556,16 +561,22 @@ class Extractor:
         reporter = self._reporter(tok, ctx)
         out: list[Found] = []
         for s in coded_sources:
-            for t in coded_targets:
-                if s is None and t is None:
+            own_targets: list[Actor | None] = list(coded_targets)
+            if s is not None:
+                # an actor does not act on itself: a target that is the source's own mention is
+                # none, one with the source's name (a pronoun resolved to it) is no target
+                own_targets = [t for t in own_targets if t is None or s.start != t.start]
+                if not own_targets:
                     continue
-                if s is not None and t is not None and s.start == t.start:
+                own_targets = [t for t in own_targets if t is None or _casefold(t.name) != _casefold(s.name)] or [None]
+            for target in own_targets:
+                if s is None and target is None:
                     continue
-                out.append(Found(trig.code, trig.cameo, trig.mode, tok, s, t, fact, reporter))
+                out.append(Found(trig.code, trig.cameo, trig.mode, tok, s, target, fact, reporter))
                 derived = self._derive(trig.code, fact, tok)
                 if derived:
                     code, cameo = derived
-                    out.append(Found(code, cameo, trig.mode, tok, s, t, "asserted", reporter, derived=True))
+                    out.append(Found(code, cameo, trig.mode, tok, s, target, "asserted", reporter, derived=True))
         return out
 
     def _derive(self, code: str, fact: str, tok: Any) -> tuple[str, str] | None:
@@ -896,13 +907,24 @@ def _subject(verb: Any) -> tuple[Any | None, Any | None]:
     return None, None
 
 
+# verbs of CAMEO's physical-conflict set (190) that also mean "to strive" when a purpose
+# infinitive follows ("fought to keep his seat", "battling to save the firm")
+STRIVE_VERBS = frozenset({"fight", "battle", "struggle"})
 PARTICIPLE_MARKS = frozenset({"when", "if", "once", "after", "before", "unless", "until", "while", "as", "though"})
+
+
+def _casefold(name: str | None) -> str:
+    return " ".join((name or "").split()).casefold()
 
 
 def _bare_participle(verb: Any) -> bool:
     """A past participle heading an adverbial or adnominal clause with no subject or
-    auxiliary of its own ("When asked ...", "the man arrested ..."): passive in meaning."""
-    if verb.tag_ != "VBN" or verb.dep_ not in {"advcl", "acl"}:
+    auxiliary of its own ("When asked ...", "the man arrested ..."): passive in meaning.
+    A subjectless "-ed" form after "when" that the tagger read as a past tense (VBD) is one
+    too: a finite verb would have a subject."""
+    if verb.dep_ not in {"advcl", "acl"}:
+        return False
+    if verb.tag_ != "VBN" and not (verb.tag_ == "VBD" and verb.dep_ == "advcl" and verb.lower_.endswith("ed")):
         return False
     if any(c.dep_ in SUBJ or c.dep_ in {"nsubjpass", "aux", "auxpass", "xcomp", "ccomp"} for c in verb.children):
         return False  # "expected to be joined": a raising verb, whose subject is decided below it
