@@ -405,12 +405,13 @@ class Extractor:
         return out
 
     def _from_token(self, tok: Any, ctx: ActorContext) -> list[Found]:
-        deontic = any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children)
-        subjunctive = tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in DEMAND_NOUNS and tok.tag_ == "VB"
-        if tok.dep_ in {"ccomp", "acl"} and (deontic or subjunctive):
-            found = self._demand(tok, ctx)
-            if found:
-                return found
+        if tok.dep_ in {"ccomp", "acl"}:  # checked first: this runs for every token
+            deontic = any(c.dep_ == "aux" and c.lower_ in DEONTIC for c in tok.children)
+            subjunctive = tok.head.pos_ == "NOUN" and tok.head.lemma_.lower() in DEMAND_NOUNS and tok.tag_ == "VB"
+            if deontic or subjunctive:
+                found = self._demand(tok, ctx)
+                if found:
+                    return found
         vt = self.verb_trigger(tok)
         if vt is not None:
             trig, obj = vt
