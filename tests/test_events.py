@@ -383,3 +383,8 @@ def test_an_actor_does_not_act_on_itself() -> None:
     assert article.events
     for e in article.events:
         assert not (e.source_name and e.target_name and e.source_name.casefold() == e.target_name.casefold()), e
+
+
+def test_a_national_with_no_stated_role_is_the_country_alone(pipeline: Pipeline) -> None:
+    article = analyze(pipeline, "Ukrainian boxer Wladimir Klitschko met Russian President Vladimir Putin on Monday.")
+    assert ("CONSULT", "UKR", "RUSGOV") in triples(article)  # not UKRGOV: a boxer is not the government

@@ -344,7 +344,7 @@ class ActorCoder:
                     if known and len(known) > 3:
                         return [Actor(known, name, *_ent_bounds(doc, head))]
                 if country or role:
-                    code = _join(country, role or "GOV" if country else role)
+                    code = _join(country, role)  # a national with no stated role is the country alone (CAMEO)
                     return [Actor(code, name, span_start, span_end, inferred)]
                 return [Actor(None, name, *_ent_bounds(doc, head))]
         code = self.t["metonyms"].get(head.text.lower()) or (
