@@ -234,3 +234,15 @@ def test_tex_style_quote_marks_open_and_close() -> None:
     text = "Reid said, ``I have done enough of everything for a lifetime.'' The actress left."
     (q,) = find_quotes(text)
     assert q.closed and text[q.start : q.end] == "``I have done enough of everything for a lifetime.''"
+
+
+def test_an_owner_is_not_the_speaker_of_its_phrase(pipeline: Pipeline) -> None:
+    article = analyze(
+        pipeline,
+        "Actress Tara Reid has checked into a rehab center in Malibu.\n"
+        "“We appreciate your respect for her privacy,” Reid's spokesman told Us Weekly.",
+    )
+    by_content = {article.text[q.content[0] : q.content[1]]: q for q in article.quotes}
+    rep = next(q for c, q in by_content.items() if "appreciate" in c)
+    assert rep.speaker != "Tara Reid"  # the spokesman speaks, not the one he speaks for
+    assert article.text[rep.speaker_span[0] : rep.speaker_span[1]] == "Reid's spokesman"

@@ -156,8 +156,12 @@ def resolve(article: Article, start: int, end: int) -> str | None:
             inside.append((s, e))
     if not inside:
         return None
-    people = article.work.coref_people
     text = article.text
+    # an owner is not the phrase's head: "Reid's rep", "her publicist" are not Reid
+    inside = [se for se in inside if not (_possessor(text, *se) and _words_after(text, se[1], end))]
+    if not inside:
+        return None
+    people = article.work.coref_people
     # the head of an English noun phrase comes before a comma, a relative clause or
     # an apposition: the last person named before the first comma
     heads = [se for se in inside if chains[se] in people and "," not in text[start : se[0]]]
@@ -167,6 +171,20 @@ def resolve(article: Article, start: int, end: int) -> str | None:
     if persons:
         return chains[persons[0]]
     return chains[inside[0]]
+
+
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its", "my", "our", "your"})
+
+
+def _possessor(text: str, start: int, end: int) -> bool:
+    """A mention that owns what follows it ("Reid's", "Klitschkos'", "her")."""
+    after = text[end : end + 2]
+    return after[:1] in {"'", "’"} or text[start:end].lower() in POSSESSIVE_PRONOUNS
+
+
+def _words_after(text: str, start: int, end: int) -> bool:
+    """Words follow in the span after a possessive ("Rubio's advisers"; not "Mr. Obama's" alone)."""
+    return any(c.isalnum() for c in text[start:end].lstrip("'’").removeprefix("s"))
 
 
 def _sentence_index(doc: Any) -> list[int]:
