@@ -274,3 +274,15 @@ def test_a_comma_before_a_lowercase_word_is_not_a_place_qualifier(gaz):
 def test_mount_and_fort_are_looked_up_written_out(gaz):
     assert gaz.lookup("Mt Cook") == gaz.lookup("Mount Cook") != []
     assert "Ft. Worth" in gaz and "Mt. Cook" in gaz
+
+
+def test_gazetteer_lookups_are_kept_in_a_bounded_table(gaz, monkeypatch):
+    from newsgraph.geo import gazetteer
+
+    monkeypatch.setattr(gazetteer, "FOUND_LIMIT", 3)
+    gaz._found.clear()
+    names = ["Paris", "Springfield", "Hangzhou", "Long Beach", "Zhejiang", "Paris"]
+    first = [gaz.lookup(n) for n in names]
+    assert len(gaz._found) <= 3
+    assert [gaz.lookup(n) for n in names] == first  # the same places, kept or searched again
+    assert first[0] == first[-1] and len(first[0]) > 1 and "nowhere at all" not in gaz

@@ -394,6 +394,7 @@ class Gazetteer:
         self._keys = _Column(names["key"])
         self._rows = _Column(names["row"])
         self._made: dict[int, Place] = {}
+        self._found: dict[str, tuple[int, ...]] = {}  # key -> place rows, for keys looked up before
         self.country: dict[str, Place] = {}
         self.admin1: dict[tuple[str, str], Place] = {}
         self.continent: dict[str, Place] = {}
@@ -462,16 +463,27 @@ class Gazetteer:
         return out
 
     def lookup_key(self, key: str) -> list[Place]:
-        i = bisect_left(self._keys, key)
-        out = []
-        while i < len(self._keys) and self._keys[i] == key:
-            out.append(self.place(self._rows[i]))
-            i += 1
-        return out
+        return [self.place(row) for row in self._rows_of(key)]
 
     def has_key(self, key: str) -> bool:
-        i = bisect_left(self._keys, key)
-        return i < len(self._keys) and self._keys[i] == key
+        return bool(self._rows_of(key))
+
+    def _rows_of(self, key: str) -> tuple[int, ...]:
+        """The place rows of a key. A binary search reads about 20 names out of the memory
+        map, each a Python string made anew; news repeats its names, so the answer is kept
+        (a bounded table, emptied when full)."""
+        rows = self._found.get(key)
+        if rows is None:
+            i = bisect_left(self._keys, key)
+            found = []
+            while i < len(self._keys) and self._keys[i] == key:
+                found.append(self._rows[i])
+                i += 1
+            rows = tuple(found)
+            if len(self._found) >= FOUND_LIMIT:
+                self._found.clear()
+            self._found[key] = rows
+        return rows
 
     def __contains__(self, name: str) -> bool:
         key = normalize(name)
@@ -524,6 +536,9 @@ def _plural(word: str) -> str:
     if word.endswith(("ese", "ss", "sh", "ch", "i")) or word.lower() in {"swiss", "dutch", "french", "british"}:
         return word if not word.endswith("i") else word + "s"
     return word + "s"
+
+
+FOUND_LIMIT = 50_000  # keys whose rows a gazetteer keeps (about 10 MB at most)
 
 
 class _Column:
