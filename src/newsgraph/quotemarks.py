@@ -9,6 +9,7 @@ never raises: any string gives a list of spans.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 OPENERS = frozenset("“„«‟")
@@ -16,6 +17,7 @@ CLOSERS = frozenset("”»")
 STRAIGHT = '"'
 # characters after which a straight quote opens rather than closes
 _OPEN_CONTEXT = frozenset(" \t\n([{—–-/:;")
+_MARK = re.compile("''|``|[" + "".join(sorted(OPENERS | CLOSERS)) + '"]')
 
 
 @dataclass(frozen=True)
@@ -33,16 +35,13 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str, int]]:
     double quote, two backticks as an opening one; a curly mark written the wrong way round (an opening mark
     glued to the word before it and followed by a space) is read by position."""
     out: list[tuple[int, str, int]] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        size = 1
-        if ch == "'" and i + 1 < end and text[i + 1] == "'":
-            ch, size = STRAIGHT, 2
-        elif ch == "`" and i + 1 < end and text[i + 1] == "`":
+    for m in _MARK.finditer(text, start, end):  # the marks only: a scan of every character in Python cost more
+        i, token = m.start(), m.group()
+        size = len(token)
+        if token == "``":
             out.append((i, "open", 2))  # ``...'': the TeX / Penn Treebank pair that LDC-style corpora keep
-            i += 2
             continue
+        ch = STRAIGHT if token == "''" else token
         prev = text[i - 1] if i > start else " "
         after = text[i + size] if i + size < end else " "
         if ch in OPENERS:
@@ -51,9 +50,8 @@ def _marks(text: str, start: int, end: int) -> list[tuple[int, str, int]]:
         elif ch in CLOSERS:
             wrong_way = (prev.isspace() or i == start) and not after.isspace() and i + size < end
             out.append((i, "open" if wrong_way else "close", size))
-        elif ch == STRAIGHT:
+        else:
             out.append((i, "open" if prev in _OPEN_CONTEXT or i == start else "close", size))
-        i += size
     return out
 
 
