@@ -13,6 +13,7 @@ at WARNING and lists it in the document's ``metadata["warnings"]``.
 from __future__ import annotations
 
 import logging
+import re
 from typing import IO
 
 from ..errors import BinaryInputError, EmptyInputError, EncodingError, InputError, OversizedInputError
@@ -79,11 +80,14 @@ def decode(data: bytes, origin: str, max_bytes: int, notes: list[InputError] | N
     return _check_text(text, origin)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # control characters other than \t \n \f \r
+
+
 def _check_text(text: str, origin: str) -> str:
     if not text.strip():
         raise EmptyInputError("empty document (no text)", origin=origin)
     sample = text[:8192]
-    control = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    control = len(_CONTROL.findall(sample))
     if control > max(8, len(sample) // 100):
         raise BinaryInputError(f"binary data ({control} control characters in the first 8 KB)", origin=origin)
     if "\ufffd" in sample and sample.count("\ufffd") > max(8, len(sample) // 200):
