@@ -246,3 +246,7 @@ def test_an_owner_is_not_the_speaker_of_its_phrase(pipeline: Pipeline) -> None:
     rep = next(q for c, q in by_content.items() if "appreciate" in c)
     assert rep.speaker != "Tara Reid"  # the spokesman speaks, not the one he speaks for
     assert article.text[rep.speaker_span[0] : rep.speaker_span[1]] == "Reid's spokesman"
+    article = analyze(
+        pipeline, "Tara Reid has entered a rehab program, the American Pie star's rep confirmed on Friday."
+    )
+    assert article.quotes and all(q.speaker not in {"Tara Reid", "American"} for q in article.quotes)

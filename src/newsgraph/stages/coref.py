@@ -157,8 +157,10 @@ def resolve(article: Article, start: int, end: int) -> str | None:
     if not inside:
         return None
     text = article.text
-    # an owner is not the phrase's head: "Reid's rep", "her publicist" are not Reid
-    inside = [se for se in inside if not (_possessor(text, *se) and _words_after(text, se[1], end))]
+    # an owner is not the phrase's head: "Reid's rep", "her publicist", "the American Pie
+    # star's rep" are not Reid, nor "American"; the head comes after the last possessive
+    owned = _last_possessive(text, start, end)
+    inside = [se for se in inside if se[0] >= owned and not (_possessor(text, *se) and _words_after(text, se[1], end))]
     if not inside:
         return None
     people = article.work.coref_people
@@ -180,6 +182,18 @@ def _possessor(text: str, start: int, end: int) -> bool:
     """A mention that owns what follows it ("Reid's", "Klitschkos'", "her")."""
     after = text[end : end + 2]
     return after[:1] in {"'", "’"} or text[start:end].lower() in POSSESSIVE_PRONOUNS
+
+
+_OWNED = re.compile(r"['’]s?\s+(?=\w)")
+
+
+def _last_possessive(text: str, start: int, end: int) -> int:
+    """Where the owned part of a phrase begins: after its last possessive marker followed
+    by a word ("the star's | rep"), else the phrase's start."""
+    found = start
+    for m in _OWNED.finditer(text, start, end):
+        found = m.end()
+    return found
 
 
 def _words_after(text: str, start: int, end: int) -> bool:
