@@ -914,8 +914,8 @@ STRIVE_VERBS = frozenset({"fight", "battle", "struggle"})
 PARTICIPLE_MARKS = frozenset({"when", "if", "once", "after", "before", "unless", "until", "while", "as", "though"})
 
 
-def _casefold(name: str | None) -> str:
-    return " ".join((name or "").split()).casefold()
+def _casefold(name: str) -> str:
+    return " ".join(name.split()).casefold()
 
 
 def _bare_participle(verb: Any) -> bool:

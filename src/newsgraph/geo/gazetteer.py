@@ -454,13 +454,7 @@ class Gazetteer:
         """Every place with this name (any of its names), as normalised by :func:`normalize`;
         "Mt Cook" and "Ft. Worth" are looked up as "Mount Cook" and "Fort Worth" when the
         gazetteer lacks the short form."""
-        key = normalize(name)
-        out = self.lookup_key(key)
-        if not out:
-            full = _unabbreviated(key)
-            if full is not None:
-                out = self.lookup_key(full)
-        return out
+        return [self.place(row) for row in self._rows_of_name(name)]
 
     def lookup_key(self, key: str) -> list[Place]:
         return [self.place(row) for row in self._rows_of(key)]
@@ -486,11 +480,13 @@ class Gazetteer:
         return rows
 
     def __contains__(self, name: str) -> bool:
+        return bool(self._rows_of_name(name))
+
+    def _rows_of_name(self, name: str) -> tuple[int, ...]:
         key = normalize(name)
-        if self.has_key(key):
-            return True
-        full = _unabbreviated(key)
-        return full is not None and self.has_key(full)
+        rows = self._rows_of(key)
+        full = None if rows else _unabbreviated(key)
+        return self._rows_of(full) if full is not None else rows
 
     def __len__(self) -> int:
         return len(self._columns[0])

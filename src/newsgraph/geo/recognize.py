@@ -128,7 +128,6 @@ class Recognizer:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
         self.stop = {normalize(w) for w in curated().get("stop_names") or []}
-        self._person_names: set[str] = set()
 
     # -- gazetteer tests -----------------------------------------------------------------
     def best(self, text: str) -> Place | None:
@@ -170,8 +169,6 @@ class Recognizer:
         self._extra: list[Candidate] = []
         taken: set[int] = set()  # token indices already inside a candidate
         person_words = {t.lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e}
-        # names the model also read as a person elsewhere in the text ("Wladimir Klitschko")
-        self._person_names = {e.text for e in doc.ents if e.label_ == "PERSON"}
 
         def add(start: int, end: int, kind: str, source: str, dem: Place | None = None) -> None:
             if any(i in taken for i in range(start, end)):
@@ -254,8 +251,8 @@ class Recognizer:
             return  # a surname the model took for a place ("Buhari said")
         if label == "GPE" and not any(t.is_title or t.is_upper for t in doc[start:end]):
             return
-        if label == "GPE" and text in self._person_names:
-            return  # no gazetteer place, and the model reads the same name as a person elsewhere
+        if label == "GPE" and any(e.label_ == "PERSON" and e.text == text for e in doc.ents):
+            return  # no gazetteer place, and the model reads the same name as a person elsewhere ("Wladimir Klitschko")
         kind = FACILITY if label == "FAC" else TOPONYM
         if label == "GPE" and end - start == 1 and doc[start].pos_ != "PROPN":
             return

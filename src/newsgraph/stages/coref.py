@@ -160,7 +160,7 @@ def resolve(article: Article, start: int, end: int) -> str | None:
     # an owner is not the phrase's head: "Reid's rep", "her publicist", "the American Pie
     # star's rep" are not Reid, nor "American"; the head comes after the last possessive
     owned = _last_possessive(text, start, end)
-    inside = [se for se in inside if se[0] >= owned and not (_possessor(text, *se) and _words_after(text, se[1], end))]
+    inside = [se for se in inside if se[0] >= owned]
     if not inside:
         return None
     people = article.work.coref_people
@@ -175,30 +175,17 @@ def resolve(article: Article, start: int, end: int) -> str | None:
     return chains[inside[0]]
 
 
-POSSESSIVE_PRONOUNS = frozenset({"his", "her", "their", "its", "my", "our", "your"})
-
-
-def _possessor(text: str, start: int, end: int) -> bool:
-    """A mention that owns what follows it ("Reid's", "Klitschkos'", "her")."""
-    after = text[end : end + 2]
-    return after[:1] in {"'", "’"} or text[start:end].lower() in POSSESSIVE_PRONOUNS
-
-
-_OWNED = re.compile(r"['’]s?\s+(?=\w)")
+# a possessive marker ("Reid's", "Klitschkos'") or possessive pronoun, with a word after it
+_OWNED = re.compile(r"(?:['’]s?|\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Mm]y|[Oo]ur|[Yy]our)\b)\s+(?=\w)")
 
 
 def _last_possessive(text: str, start: int, end: int) -> int:
-    """Where the owned part of a phrase begins: after its last possessive marker followed
-    by a word ("the star's | rep"), else the phrase's start."""
+    """Where the owned part of a phrase begins: after its last possessive followed by a word
+    ("the star's | rep", "her | publicist"), else the phrase's start."""
     found = start
     for m in _OWNED.finditer(text, start, end):
         found = m.end()
     return found
-
-
-def _words_after(text: str, start: int, end: int) -> bool:
-    """Words follow in the span after a possessive ("Rubio's advisers"; not "Mr. Obama's" alone)."""
-    return any(c.isalnum() for c in text[start:end].lstrip("'’").removeprefix("s"))
 
 
 def _sentence_index(doc: Any) -> list[int]:
