@@ -75,6 +75,24 @@ def test_truncated_record_is_reported_and_rest_is_read(tmp_path: Path) -> None:
     assert "damaged record at byte" in skipped[0].reason
 
 
+def test_a_cut_member_never_swallows_the_next_record(tmp_path: Path) -> None:
+    # A gzip member cut short inflates on into the bytes of the next member; now and then
+    # those bytes inflate into something warcio reads as the cut record's rest, and the
+    # record after it was lost. Cut the middle member at every 7th byte.
+    good1 = _member("https://a.example/one", _page("First story survives"))
+    bad = _member("https://a.example/two", _page("Second story is cut"))
+    good2 = _member("https://a.example/three", _page("Third story survives"))
+    for cut in range(10, len(bad) - 10, 7):
+        path = tmp_path / f"cut{cut}.warc.gz"
+        path.write_bytes(good1 + bad[:cut] + good2)
+        items = list(read([path]))
+        urls = [i.url for i in items if isinstance(i, Article)]
+        skipped = [i for i in items if isinstance(i, Skipped)]
+        assert urls == ["https://a.example/one", "https://a.example/three"], (cut, items)
+        assert [s.code for s in skipped] == ["E107"], (cut, skipped)
+        assert f"damaged record at byte {len(good1)}" in skipped[0].reason
+
+
 def test_garbage_between_plain_records(tmp_path: Path) -> None:
     buf = BytesIO()
     writer = WARCWriter(buf, gzip=False)
