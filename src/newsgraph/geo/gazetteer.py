@@ -28,6 +28,7 @@ copy (about 300 MB each before), and loading is near-instant.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -364,6 +365,7 @@ def build(path: Path | None = None) -> Path:
     refs = [r for _, r in pairs]
     path.parent.mkdir(parents=True, exist_ok=True)
     places = pa.table({c: [r[c] for r in rows] for c in PLACE_COLUMNS})
+    _write_atomic(demonyms_path(path), json.dumps(_country_demonyms(), sort_keys=True).encode("utf-8"))
     for target, table in ((names_path(path), pa.table({"key": keys, "row": refs})), (path, places)):
         tmp = target.with_suffix(f".tmp{os.getpid()}")
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
@@ -375,6 +377,42 @@ def build(path: Path | None = None) -> Path:
 
 def names_path(path: Path) -> Path:
     return path.with_name(path.stem + "-names" + path.suffix)
+
+
+def demonyms_path(path: Path) -> Path:
+    return path.with_name(path.stem + "-demonyms.json")
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    tmp = target.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def _country_demonyms() -> dict[str, str]:
+    """ISO code -> the demonym countryinfo gives (its 250 files, read once at build)."""
+    out = {}
+    for iso, data in _countryinfo().items():
+        dem = data.get("demonym")
+        if isinstance(dem, str) and dem:
+            out[iso] = dem
+    return out
+
+
+def _cached_demonyms(path: Path | None) -> dict[str, str]:
+    """The build's demonym file; read afresh (and written for next time) where it is missing."""
+    if path is not None:
+        try:
+            data = json.loads(demonyms_path(path).read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                return {str(k): str(v) for k, v in data.items()}
+        except (OSError, ValueError):
+            pass
+    out = _country_demonyms()
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only cache: computed again next time
+            _write_atomic(demonyms_path(path), json.dumps(out, sort_keys=True).encode("utf-8"))
+    return out
 
 
 PLACE_COLUMNS = ("gid", "name", "lat", "lon", "cc", "feature", "population", "admin1", "capital")
@@ -389,19 +427,23 @@ class Gazetteer:
     read through a memory map); :class:`Place` objects are made on demand.
     """
 
-    def __init__(self, places: dict[str, Any], names: dict[str, Any]) -> None:
+    def __init__(self, places: dict[str, Any], names: dict[str, Any], source: Path | None = None) -> None:
         self._columns = [_Column(places[c]) for c in PLACE_COLUMNS]
         self._keys = _Column(names["key"])
         self._rows = _Column(names["row"])
-        self._made: dict[int, Place] = {}
         self._found: dict[str, tuple[int, ...]] = {}  # key -> place rows, for keys looked up before
+        self._source = source
+        # the places before the first city (continents, countries, regions, admin areas:
+        # a few thousand), made at once from a bulk read of the columns' heads
+        head = _head_length(places["feature"])
+        values = [_head(places[c], head) for c in PLACE_COLUMNS]
+        self._head: list[Place] = [Place(*row) for row in zip(*values, strict=True)]
+        self._made: dict[int, Place] = dict(enumerate(self._head))
         self.country: dict[str, Place] = {}
         self.admin1: dict[tuple[str, str], Place] = {}
         self.continent: dict[str, Place] = {}
-        for i, feature in enumerate(self._columns[PLACE_COLUMNS.index("feature")]):
-            if feature == "city":
-                break  # cities come last
-            place = self.place(i)
+        for place in self._head:
+            feature = place.feature
             if feature == "country" and place.cc:
                 self.country[place.cc] = place
             elif feature == "admin1" and place.cc and place.admin1:
@@ -436,13 +478,7 @@ class Gazetteer:
 
     def lookup_features(self, feature: str) -> list[Place]:
         """Every non-city place of one feature type (they come first in the table)."""
-        out = []
-        for i, f in enumerate(self._columns[PLACE_COLUMNS.index("feature")]):
-            if f == "city":
-                break
-            if f == feature:
-                out.append(self.place(i))
-        return out
+        return [p for p in self._head if p.feature == feature]
 
     def place(self, row: int) -> Place:
         made = self._made.get(row)
@@ -509,9 +545,8 @@ class Gazetteer:
                 continue
             for form in forms:
                 out.setdefault(normalize(form), place)
-        for iso, data in _countryinfo().items():
+        for iso, dem in _cached_demonyms(self._source).items():
             place = self.country.get(iso)
-            dem = data.get("demonym")
             if place is None or not dem or not _latin(dem):
                 continue
             for form in (dem, _plural(dem)):
@@ -573,12 +608,30 @@ def _mapped(path: Path) -> dict[str, Any]:
     return {name: table.column(name).combine_chunks() for name in table.column_names}
 
 
+def _head_length(features: Any) -> int:
+    """Rows before the first city: the table puts every city last, so a binary search
+    on "is a city" finds it, reading about 22 values out of the memory map."""
+    column = _Column(features)
+    lo, hi = 0, len(column)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if column[mid] == "city":
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
+
+
+def _head(values: Any, n: int) -> list[Any]:
+    return values[:n] if isinstance(values, list) else values.slice(0, n).to_pylist()
+
+
 def _read(path: Path) -> Gazetteer:
     places = _mapped(path)
     names = _mapped(names_path(path))
     if set(places) != set(PLACE_COLUMNS) or set(names) != {"key", "row"}:
         raise ValueError(f"unexpected columns in {path}")
-    return Gazetteer(places, names)
+    return Gazetteer(places, names, source=path)
 
 
 @lru_cache(maxsize=1)
