@@ -146,6 +146,10 @@ def child_first(started: float, workers: int) -> dict[str, Any]:
     def progress(_item: object) -> None:
         finished.append(_since_start(started))
 
+    # as `newsgraph ingest` does: the executor starts loading its workers, then the store opens
+    from newsgraph import executors
+
+    executors.prepare(settings)
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
         job = time.time()
         articles = [Article(id=f"{r['id']}-{i}", text=r["text"], origin=f"bench:{i}") for i, r in enumerate(rows)]

@@ -144,6 +144,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if not args.paths and not args.feed:
         raise ConfigError("give files to ingest, or --feed URL_OR_FILE", origin="ingest")
     bar = Bar("ingest")
+    if not args.feed:
+        from . import executors
+
+        executors.prepare(settings, args.executor)  # the workers load while the store opens
     with Store(settings.db, memory_limit=settings.db_memory_limit) as store:
         if args.feed:
             summary = _ingest_feeds(args, settings, store, args.feed, bar)

@@ -99,6 +99,7 @@ def analyze(paths: Iterable[str | Path], settings: Settings, executor: str = "lo
     """Analyze documents; each record carries ``story``, clustered over the documents of this run."""
     from .stories import Clusterer, from_article
 
+    executors.prepare(settings, executor)  # the workers load while the input is opened
     items = ingest.read(paths, settings.max_text_bytes)
     clusterer = Clusterer()
     merger = crossdoc.StreamMerger()  # each event's event_id, within the run's stories (issue 11)
@@ -152,6 +153,8 @@ def ingest_articles(
 
     ``pipeline``: run this (already loaded) pipeline in this thread instead of the
     executor; :meth:`newsgraph.query.Graph.ingest` (the HTTP server) passes its own."""
+    if pipeline is None:
+        executors.prepare(settings, executor)  # the workers load while the store is read
     version = (pipeline or Pipeline(settings)).version
     batching = Batching(
         settings.write_every if write_every is None else write_every,

@@ -38,6 +38,16 @@ def batched(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
+def prepare(settings: Settings, executor: str = "local") -> None:
+    """Start what the executor loads before its first document, now: the local
+    executor's worker template (a fork server loading the pipeline) begins while the
+    caller opens its store and reads its input, instead of after. Optional; idempotent."""
+    if executor == "local" and settings.worker_count > 1:
+        from . import local
+
+        local.prepare(settings)
+
+
 def run(items: Iterable[Item], settings: Settings, executor: str = "local") -> Iterator[Item]:
     return get(executor)(items, settings)
 

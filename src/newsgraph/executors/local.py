@@ -76,6 +76,12 @@ def run(items: Iterable[Item], settings: Settings) -> Iterator[Item]:
             yield from _collect(*pending.popleft())
 
 
+def prepare(settings: Settings) -> None:
+    """Start the fork server for ``settings`` now (see :func:`_context`)."""
+    if settings.worker_count > 1:
+        _context(settings)
+
+
 def _context(settings: Settings) -> BaseContext:
     """Fork workers from a fork server that has loaded the pipeline for ``settings``
     (started here, with the settings in its environment; one started for other
