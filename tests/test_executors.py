@@ -42,3 +42,24 @@ def test_workers_share_the_template_loaded_for_their_settings() -> None:
         assert not any(used for _, used in pool.map(_uses_template, range(1)))
     local.stop_fork_server()  # and its memory is given back
     assert local._SERVED is None
+
+
+def test_prepare_starts_the_template_that_the_run_then_uses() -> None:
+    from multiprocessing import forkserver
+
+    from newsgraph import executors
+
+    local.stop_fork_server()
+    settings = config.load(workers=2, batch_size=1, stages=("clean", "language", "parse", "entities"))
+    executors.prepare(settings)  # what `newsgraph ingest` calls before it opens the store
+    assert settings == local._SERVED
+    server = forkserver._forkserver._forkserver_pid
+    assert server is not None
+    executors.prepare(settings)  # idempotent: the same server
+    text = "The U.N. said on Friday that talks in Geneva would resume next week."
+    results = list(local.run([Article(id=str(i), text=text) for i in range(2)], settings))
+    assert all(isinstance(r, Article) and r.entities for r in results)
+    assert forkserver._forkserver._forkserver_pid == server  # the run forked from it, started no other
+    executors.prepare(config.load(workers=1))  # one worker: nothing to start
+    assert settings == local._SERVED
+    local.stop_fork_server()
