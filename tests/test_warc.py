@@ -6,6 +6,7 @@ import gzip
 from io import BytesIO
 from pathlib import Path
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -91,6 +92,21 @@ def test_a_cut_member_never_swallows_the_next_record(tmp_path: Path) -> None:
         assert urls == ["https://a.example/one", "https://a.example/three"], (cut, items)
         assert [s.code for s in skipped] == ["E107"], (cut, skipped)
         assert f"damaged record at byte {len(good1)}" in skipped[0].reason
+
+
+def test_members_are_checked_a_run_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a long archive is checked and read in runs (so its first record comes at once); a run
+    # boundary between records, and a damaged member at one, lose nothing
+    from newsgraph.ingest import warc
+
+    monkeypatch.setattr(warc, "RUN_BYTES", 1)  # one member per run
+    members = [_member(f"https://a.example/{i}", _page(f"Story number {i}")) for i in range(5)]
+    path = tmp_path / "runs.warc.gz"
+    path.write_bytes(b"".join(members[:2]) + members[2][:300] + b"".join(members[3:]))
+    items = list(read([path]))
+    urls = [i.url for i in items if isinstance(i, Article)]
+    assert urls == [f"https://a.example/{i}" for i in (0, 1, 3, 4)]
+    assert [i.code for i in items if isinstance(i, Skipped)] == ["E107"]
 
 
 def test_garbage_between_plain_records(tmp_path: Path) -> None:

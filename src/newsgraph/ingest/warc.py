@@ -224,11 +224,14 @@ def _member_end(fh: IO[bytes], start: int) -> int | None:
     return pos - len(inflate.unused_data)
 
 
+RUN_BYTES = 16 << 20  # compressed bytes checked ahead of warcio: a 1 GB archive's first record comes at once
+
+
 def _verified_run(fh: IO[bytes], start: int, size: int) -> int:
     """The end of the whole gzip members that follow one another from ``start`` (``start``
-    itself when the member there is damaged)."""
+    itself when the member there is damaged), stopping after about RUN_BYTES."""
     end = start
-    while end < size and fh.seek(end) is not None and fh.read(3) == _GZIP_MAGIC:
+    while end < size and end - start < RUN_BYTES and fh.seek(end) is not None and fh.read(3) == _GZIP_MAGIC:
         nxt = _member_end(fh, end)
         if nxt is None:
             break
