@@ -42,7 +42,7 @@ def prepare(settings: Settings, executor: str = "local") -> None:
     """Start what the executor loads before its first document, now: the local
     executor's worker template (a fork server loading the pipeline) begins while the
     caller opens its store and reads its input, instead of after. Optional; idempotent."""
-    if executor == "local" and settings.worker_count > 1:
+    if executor == "local":
         from . import local
 
         local.prepare(settings)

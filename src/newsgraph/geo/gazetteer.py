@@ -365,7 +365,6 @@ def build(path: Path | None = None) -> Path:
     refs = [r for _, r in pairs]
     path.parent.mkdir(parents=True, exist_ok=True)
     places = pa.table({c: [r[c] for r in rows] for c in PLACE_COLUMNS})
-    _write_atomic(demonyms_path(path), json.dumps(_country_demonyms(), sort_keys=True).encode("utf-8"))
     for target, table in ((names_path(path), pa.table({"key": keys, "row": refs})), (path, places)):
         tmp = target.with_suffix(f".tmp{os.getpid()}")
         with pa.OSFile(str(tmp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
@@ -390,7 +389,7 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def _country_demonyms() -> dict[str, str]:
-    """ISO code -> the demonym countryinfo gives (its 250 files, read once at build)."""
+    """ISO code -> the demonym countryinfo gives (its 250 files: read once, then cached)."""
     out = {}
     for iso, data in _countryinfo().items():
         dem = data.get("demonym")
@@ -400,7 +399,7 @@ def _country_demonyms() -> dict[str, str]:
 
 
 def _cached_demonyms(path: Path | None) -> dict[str, str]:
-    """The build's demonym file; read afresh (and written for next time) where it is missing."""
+    """countryinfo's demonyms from a file beside the gazetteer ``path``, written on first use."""
     if path is not None:
         try:
             data = json.loads(demonyms_path(path).read_text(encoding="utf-8"))

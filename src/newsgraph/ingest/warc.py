@@ -77,28 +77,16 @@ def _resync(fh: IO[bytes], start: int, magic: bytes) -> int | None:
         pos += len(chunk)
 
 
-def _unread_record(fh: IO[bytes], start: int, gzipped: bool) -> int | None:
-    """Where a WARC record begins, at or after ``start``, that the reader never returned.
+def _unread_record(fh: IO[bytes], start: int) -> int | None:
+    """Where a plain WARC record begins, at or after ``start``, that the reader never returned.
 
     warcio ends its iteration quietly when the file ends inside a record's headers;
-    a record start found after the last record read is that cut record."""
-    magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
+    a record start found after the last record read is that cut record. (A gzipped
+    file's members are checked whole before warcio reads them: a cut one never gets there.)"""
     pos = start
-    while (found := _resync(fh, pos, magic)) is not None:
+    while (found := _resync(fh, pos, _WARC_MAGIC)) is not None:
         fh.seek(max(0, found - 1))
-        head = fh.read(1 << 16)
-        if gzipped:
-            member = head[1 if found else 0 :]
-            inflate = zlib.decompressobj(31)
-            try:
-                out = inflate.decompress(member, 16)
-            except zlib.error:
-                out = b"-"
-            # a record's start, or a member cut before it inflates to anything else
-            real = out.startswith(b"WARC/") or (len(member) < 1 << 16 and b"WARC/".startswith(out))
-        else:
-            real = found == 0 or head[:1] == b"\n"
-        if real:
+        if found == 0 or fh.read(1) == b"\n":
             return found
         pos = found + 1
     return None
@@ -298,7 +286,7 @@ def read_archive(path: Path, max_bytes: int) -> Iterator[Article | Skipped]:
                     if result is not None:
                         yield result
                 if not is_arc and not gzipped:
-                    cut = _unread_record(fh, offset + 1 if seen else offset, gzipped)
+                    cut = _unread_record(fh, offset + 1 if seen else offset)
                     if cut is not None:  # a file cut inside the headers of its last record
                         err = MalformedRecordError(
                             f"damaged record at byte {cut}: the file ends inside it", origin=origin
