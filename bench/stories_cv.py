@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--prior-docs", type=float, default=PRIOR_DOCS, help="general-English pseudo-documents in the term weights"
     )
+    ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the logistic fit")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     docs, labels = load(args.records, args.dev)
@@ -74,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
         held_set = set(held)
         train = [i for i in range(len(docs)) if i not in held_set]
         weights = fit(
-            [docs[i] for i in train], [labels[i] for i in train], shuffles=args.fit_shuffles, prior_docs=args.prior_docs
+            [docs[i] for i in train],
+            [labels[i] for i in train],
+            shuffles=args.fit_shuffles,
+            prior_docs=args.prior_docs,
+            l2=args.l2,
         )
         test_docs = [docs[i] for i in held]
         gold = [labels[i] for i in held]

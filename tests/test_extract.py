@@ -160,6 +160,28 @@ def test_readability_is_skipped_only_where_it_cannot_change_the_body(monkeypatch
     assert not H.needs_readability(300, 320)
 
 
+def test_readability_text_is_the_stock_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readability pass cleans pages without readability's javascript option (a third of
+    its time): the text it finds is the stock Document's, page for page, on real pages."""
+    import json as _json
+
+    from readability import Document
+
+    from newsgraph.ingest import html as H
+
+    here = Path(__file__).parent / "fixtures"
+    pages = [
+        _json.loads(line)["html"] for line in (here / "real_pages" / "pages.jsonl").read_text("utf-8").splitlines()
+    ]
+    pages.append((here / "extract" / "article.html").read_text("utf-8"))
+    pages.append('<html><body><p onclick="x()">Short <a href="javascript:go()">link</a> text.</p></body></html>')
+    ours = [H._readability(page) for page in pages]
+    monkeypatch.setattr(H, "_readability_document", lambda: Document)
+    stock = [H._readability(page) for page in pages]
+    assert ours == stock
+    assert sum(bool(text) for text in ours) >= len(pages) - 1
+
+
 def test_trafilatura_metadata_steps_are_extract_metadata_less_what_the_page_gives() -> None:
     """_trafilatura_meta runs trafilatura's extract_metadata steps itself, to skip those whose
     field the page's own metadata gives: with nothing given it is extract_metadata, field for
