@@ -97,9 +97,12 @@ READABILITY_UNSURE = 0.5
 _LABEL = re.compile(r"^\W*(?:[A-Za-z'’ ]{2,30}:|[-•*·]\s)\s*")
 _URLISH = re.compile(r"@|https?:|www\.|\.com\b")
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]?$")
+# <figcaption>, and elements whose class names a caption inside a <figure> or as a caption
+# class (wp-caption-text, image-, photo-, media-caption): one walk of the page, not one per kind
 _CAPTION_XPATH = (
-    "//figcaption | //figure//*[contains(@class,'caption')] | //*[contains(@class,'wp-caption-text')]"
-    " | //*[contains(@class,'image-caption') or contains(@class,'photo-caption') or contains(@class,'media-caption')]"
+    "//*[self::figcaption or contains(@class,'caption') and (ancestor::figure"
+    " or contains(@class,'wp-caption-text') or contains(@class,'image-caption')"
+    " or contains(@class,'photo-caption') or contains(@class,'media-caption'))]"
 )
 
 
@@ -164,11 +167,18 @@ def _anchor_texts(root: Any) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _caption_xpath() -> Any:
+    from lxml.etree import XPath
+
+    return XPath(_CAPTION_XPATH)
+
+
 def _caption_texts(root: Any) -> list[str]:
     if root is None:
         return []
     seen: dict[str, str] = {}
-    for el in root.xpath(_CAPTION_XPATH):
+    for el in _caption_xpath()(root):
         text = " ".join(el.text_content().split())
         key = _norm(text)
         if key and len(key.split()) >= 2 and not any(key in k for k in seen):
