@@ -256,6 +256,8 @@ class Extractor:
         self.coder = coder
         self.cameo = cameo_verbs()
         self.options = options or CoderOptions()
+        # the verbs the lexicon knows, for lemma(): made once, not at every verb
+        self.known_verbs = frozenset(lex.verbs.keys() | lex.light_verbs | lex.report_verbs)
 
     # -- triggers -------------------------------------------------------------------
     def noun_key(self, tok: Any, depth: int = 0) -> Trigger | None:
@@ -285,7 +287,7 @@ class Extractor:
     def lemma(self, tok: Any) -> str:
         """The verb's lemma, repaired where the small model's lemmatiser slips ("staged" -> "stag")."""
         lemma = tok.lemma_.lower()
-        known = self.lex.verbs.keys() | self.lex.light_verbs | self.lex.report_verbs
+        known = self.known_verbs
         if lemma in known or self.cameo.known(lemma):
             return lemma
         text = tok.lower_
@@ -381,13 +383,14 @@ class Extractor:
         self._sent_i = self._last_subject_sent = 0
         for sent_i, sent in enumerate(doc.sents):
             self._sent_i = sent_i
-            for tok in sent:  # who was last named as a subject, for "he"/"she"; an uncoded name resets it
+            tokens = list(sent)  # made once: each token of a Span is built again at every pass
+            for tok in tokens:  # who was last named as a subject, for "he"/"she"; an uncoded name resets it
                 if tok.dep_ in {"nsubj", "nsubjpass"} and tok.ent_type_ == "PERSON":
                     named = [a for a in self.coder.code_token(tok, ctx) if a.code]
                     self._last_person = named[0] if named else None
                     break
             found: list[Found] = []
-            for tok in sent:
+            for tok in tokens:
                 try:
                     found.extend(self._from_token(tok, ctx))
                 except (IndexError, ValueError, AttributeError):
