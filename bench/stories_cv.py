@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
         "--prior-docs", type=float, default=PRIOR_DOCS, help="general-English pseudo-documents in the term weights"
     )
     ap.add_argument("--l2", type=float, default=1.0, help="L2 penalty of the logistic fit")
+    ap.add_argument(
+        "--plateau", action="store_true", help="join threshold at the best plateau of training F1 (an experiment)"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     docs, labels = load(args.records, args.dev)
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             shuffles=args.fit_shuffles,
             prior_docs=args.prior_docs,
             l2=args.l2,
+            plateau=args.plateau,
         )
         test_docs = [docs[i] for i in held]
         gold = [labels[i] for i in held]

@@ -332,3 +332,13 @@ def test_ingest_repairs_what_no_repair_has_seen(db: str) -> None:
         n = dict(store.con.execute("SELECT story_id, n_articles FROM stories").fetchall())
         assert sorted(n.values()) == [4, 4, 4]
         assert StoryAssigner(store).repair()["documents"] == 0  # nothing left to repair
+
+
+def test_threshold_choice_single_best_or_best_plateau() -> None:
+    from newsgraph.stories.learn import _best
+
+    thresholds = (0.1, 0.2, 0.3, 0.4, 0.5)
+    scores = [0.0, 5.0, 0.0, 4.0, 4.0]
+    assert _best(thresholds, scores) == (0.2, 5.0)  # the spike: what the shipped weights use
+    assert _best(thresholds, scores, 1) == (0.5, 4.0)  # the plateau (bench/stories_cv.py --plateau)
+    assert _best(thresholds, [1.0, 1.0, 1.0]) == (0.1, 1.0)  # on a tie, the first
