@@ -10,7 +10,11 @@ Each measurement runs in a fresh child process so that peak memory is its own:
 
 Times include loading the models (spaCy in the baseline; every worker's models
 for newsgraph), and are also given without it ("steady"). Prints docs/s for
-both, their ratio, and peak RSS of the main process and of each worker.
+both, their ratio, and peak RSS of the main process and of each worker, and the CPU
+seconds of the pipeline run (workers, main process, cores used).
+
+``--ceiling`` also runs plain spaCy in N processes at once, each on 1/N of the texts:
+what N cores give the parse alone on this machine, the most the pipeline could reach.
 """
 
 from __future__ import annotations
@@ -96,6 +100,9 @@ def child_spacy(args: argparse.Namespace) -> dict[str, float]:
     from newsgraph.nlp import load_spacy
 
     texts = [r["text"] for r in load_texts(Path(args.source), args.docs)]
+    if args.part:
+        part, parts = (int(x) for x in args.part.split("/"))
+        texts = texts[part::parts]
     started = time.perf_counter()
     nlp = load_spacy(config.load().spacy_model)
     loaded = time.perf_counter()
@@ -103,6 +110,20 @@ def child_spacy(args: argparse.Namespace) -> dict[str, float]:
         pass
     done = time.perf_counter()
     return {"seconds": done - started, "steady_seconds": done - loaded, "peak_mb": peak_mb(resource.RUSAGE_SELF)}
+
+
+def ceiling(args: argparse.Namespace) -> float:
+    """Seconds for plain spaCy in ``workers`` processes at once, each on its share of the texts."""
+    cmd = [sys.executable, __file__, "--child", "spacy", "--docs", str(args.docs), "--source", str(args.source)]
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen([*cmd, "--part", f"{i}/{args.workers}"], stdout=subprocess.DEVNULL)
+        for i in range(args.workers)
+    ]
+    for proc in procs:
+        if proc.wait() != 0:
+            raise SystemExit("a plain spaCy process failed")
+    return time.perf_counter() - started
 
 
 def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
@@ -126,6 +147,7 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
             summary = jobs.ingest_articles(articles, settings, store, progress=progress)
         done = time.perf_counter()
     local.stop_fork_server()  # waited for, its workers' peak memory counts in RUSAGE_CHILDREN
+    main_cpu, tree_cpu = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     # "steady": from the first finished document on, scaled back to all documents
     steady = (done - first[0]) * args.docs / max(1, args.docs - settings.batch_size) if first else done - started
     return {
@@ -136,6 +158,10 @@ def child_pipeline(args: argparse.Namespace) -> dict[str, float]:
         "peak_mb": peak_mb(resource.RUSAGE_SELF),
         "worker_peak_mb": peak_mb(resource.RUSAGE_CHILDREN),
         "worker_private_mb": sorted(memory.peak.values()),
+        # CPU seconds (user + system) of this process (reading, stories, store writes, merging)
+        # and of the fork server with its workers (loading once, then every stage)
+        "main_cpu_seconds": main_cpu.ru_utime + main_cpu.ru_stime,
+        "workers_cpu_seconds": tree_cpu.ru_utime + tree_cpu.ru_stime,
     }
 
 
@@ -194,6 +220,8 @@ def main() -> None:
     parser.add_argument("--stages", default="", help="comma-separated stage names (default: every stage)")
     parser.add_argument("--child", choices=("spacy", "pipeline", "profile"))
     parser.add_argument("--no-profile", action="store_true", help="skip the per-stage table")
+    parser.add_argument("--ceiling", action="store_true", help="also plain spaCy in N processes at once")
+    parser.add_argument("--part", default="", help=argparse.SUPPRESS)  # "i/N": a ceiling process's share
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.child:
@@ -206,6 +234,7 @@ def main() -> None:
     spacy_r = run_child("spacy", args)
     pipe_r = run_child("pipeline", args)
     prof_r = None if args.no_profile else run_child("profile", args)
+    ceiling_s = ceiling(args) if args.ceiling else None
     report = {
         "docs": args.docs,
         "mean_chars": round(chars),
@@ -220,9 +249,13 @@ def main() -> None:
         "pipeline_main_peak_mb": pipe_r["peak_mb"],
         "pipeline_worker_peak_mb": pipe_r["worker_peak_mb"],
         "pipeline_worker_private_mb": pipe_r["worker_private_mb"],
+        "pipeline_main_cpu_seconds": pipe_r["main_cpu_seconds"],
+        "pipeline_workers_cpu_seconds": pipe_r["workers_cpu_seconds"],
+        "pipeline_cores_used": (pipe_r["main_cpu_seconds"] + pipe_r["workers_cpu_seconds"]) / pipe_r["seconds"],
         "stored": pipe_r["stored"],
         "skipped": pipe_r["skipped"],
         "profile": prof_r,
+        "ceiling_ratio": spacy_r["seconds"] / ceiling_s if ceiling_s else None,
     }
     if args.json:
         print(json.dumps(report))
@@ -241,6 +274,16 @@ def main() -> None:
         f" ({', '.join(f'{m:.0f}' for m in report['pipeline_worker_private_mb'])} MB private)"
     )
     print(f"ratio pipeline/spaCy     {report['ratio']:.2f}x (with model loading), {report['steady_ratio']:.2f}x steady")
+    print(
+        f"CPU of the pipeline run   {report['pipeline_workers_cpu_seconds']:.1f} s in the workers (and their fork server),"
+        f" {report['pipeline_main_cpu_seconds']:.1f} s in the main process, {report['pipeline_cores_used']:.2f} cores used"
+        f" over {pipe_r['seconds']:.1f} s; plain spaCy {spacy_r['seconds']:.1f} s in one process"
+    )
+    if ceiling_s:
+        print(
+            f"plain spaCy in {args.workers} processes at once, each on 1/{args.workers} of the texts: {ceiling_s:.1f} s,"
+            f" {report['ceiling_ratio']:.2f}x one process (what {args.workers} cores give the parse alone here)"
+        )
     if prof_r:
         total = sum(prof_r["stage_seconds"].values())
         print(
