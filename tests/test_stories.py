@@ -341,4 +341,4 @@ def test_threshold_choice_single_best_or_best_plateau() -> None:
     scores = [0.0, 5.0, 0.0, 4.0, 4.0]
     assert _best(thresholds, scores) == (0.2, 5.0)  # the spike: what the shipped weights use
     assert _best(thresholds, scores, 1) == (0.5, 4.0)  # the plateau (bench/stories_cv.py --plateau)
-    assert _best(thresholds, [1.0, 1.0, 1.0]) == (0.1, 1.0)  # on a tie, the first
+    assert _best(thresholds, [1.0, 2.0, 1.0, 2.0, 1.0]) == (0.2, 2.0)  # on a tie, the first

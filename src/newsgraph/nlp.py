@@ -82,10 +82,10 @@ def import_spacy() -> Any:
     download`` and ``spacy.cli`` then import the real package, as in any other process."""
     if "spacy" in sys.modules:
         return sys.modules["spacy"]
-    stand_ins = {"spacy.cli": types.ModuleType("spacy.cli"), "spacy.cli.info": types.ModuleType("spacy.cli.info")}
-    stand_ins["spacy.cli.info"].info = _info  # type: ignore[attr-defined]
-    if any(name in sys.modules for name in stand_ins):
-        stand_ins = {}
+    stand_ins: dict[str, types.ModuleType] = {}
+    if "spacy.cli" not in sys.modules and "spacy.cli.info" not in sys.modules:
+        stand_ins = {name: types.ModuleType(name) for name in ("spacy.cli", "spacy.cli.info")}
+        stand_ins["spacy.cli.info"].info = _info  # type: ignore[attr-defined]
     sys.modules.update(stand_ins)
     try:
         import spacy
